@@ -1,0 +1,96 @@
+#include "log.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace mm {
+namespace {
+std::string g_tool = "mm";
+int g_verbosity = 1;
+std::mutex g_stderr_mutex;
+
+void emit(const char* level, const std::string& message) {
+  std::lock_guard<std::mutex> lock(g_stderr_mutex);
+  std::fprintf(stderr, "%s: %s%s\n", g_tool.c_str(), level, message.c_str());
+}
+
+std::string human_bytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 4) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return buf;
+}
+}  // namespace
+
+void set_tool_name(const std::string& name) { g_tool = name; }
+const std::string& tool_name() { return g_tool; }
+void set_verbosity(int level) { g_verbosity = level; }
+
+void log_error(const std::string& message) { emit("error: ", message); }
+void log_warning(const std::string& message) {
+  if (g_verbosity >= 1) emit("warning: ", message);
+}
+void log_info(const std::string& message) {
+  if (g_verbosity >= 1) emit("", message);
+}
+void log_debug(const std::string& message) {
+  if (g_verbosity >= 2) emit("", message);
+}
+
+Progress::Progress(std::string what, uint64_t total_items, uint64_t total_bytes)
+    : what_(std::move(what)),
+      total_items_(total_items),
+      total_bytes_(total_bytes),
+      tty_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+void Progress::add(uint64_t items, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  items_ += items;
+  bytes_ += bytes;
+  auto now = std::chrono::steady_clock::now();
+  auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+  if (now - last_draw_ >= interval) {
+    last_draw_ = now;
+    draw(false);
+  }
+}
+
+void Progress::finish() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (finished_) return;
+  finished_ = true;
+  draw(true);
+}
+
+void Progress::draw(bool final_line) {
+  if (g_verbosity < 1) return;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double rate = seconds > 0 ? bytes_ / seconds : 0;
+  char line[256];
+  if (total_bytes_ > 0) {
+    double fraction = double(bytes_) / double(total_bytes_);
+    double eta = rate > 0 ? (total_bytes_ - bytes_) / rate : 0;
+    std::snprintf(line, sizeof line, "%s %llu/%llu, %s/%s (%3.0f%%), %s/s, ETA %.0f s", what_.c_str(),
+                  (unsigned long long)items_, (unsigned long long)total_items_, human_bytes(bytes_).c_str(),
+                  human_bytes(total_bytes_).c_str(), fraction * 100, human_bytes(rate).c_str(), eta);
+  } else {
+    std::snprintf(line, sizeof line, "%s %llu, %s, %s/s", what_.c_str(), (unsigned long long)items_,
+                  human_bytes(bytes_).c_str(), human_bytes(rate).c_str());
+  }
+  std::lock_guard<std::mutex> lock(g_stderr_mutex);
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s: %s%s", g_tool.c_str(), line, final_line ? "\n" : "");
+  } else {
+    std::fprintf(stderr, "%s: %s\n", g_tool.c_str(), line);
+  }
+}
+
+}  // namespace mm

@@ -1,0 +1,37 @@
+// Messages and progress go to stderr, prefixed with the tool's name; stdout carries only data.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace mm {
+
+void set_tool_name(const std::string& name);
+const std::string& tool_name();
+void set_verbosity(int level);  // 0 quiet (errors only), 1 normal, 2 verbose
+
+void log_error(const std::string& message);
+void log_warning(const std::string& message);
+void log_info(const std::string& message);
+void log_debug(const std::string& message);
+
+// Counts work done against a known total. On a terminal it redraws one bar line;
+// otherwise it prints a plain line at most every few seconds. Thread-safe.
+class Progress {
+ public:
+  Progress(std::string what, uint64_t total_items, uint64_t total_bytes);
+  void add(uint64_t items, uint64_t bytes);
+  void finish();
+
+ private:
+  void draw(bool final_line);
+  std::mutex mutex_;
+  std::string what_;
+  uint64_t total_items_, total_bytes_, items_ = 0, bytes_ = 0;
+  bool tty_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+}  // namespace mm

@@ -1,0 +1,115 @@
+#include "manifest.hpp"
+
+#include <cerrno>
+
+#include "errors.hpp"
+
+namespace mm {
+
+ManifestReader::ManifestReader(const std::string& path) : name_(path == "-" ? "stdin" : path) {
+  if (path == "-") {
+    file_ = stdin;
+    owned_ = false;
+  } else {
+    file_ = std::fopen(path.c_str(), "r");
+    if (!file_) fail_errno(path, "cannot open manifest", errno);
+    owned_ = true;
+  }
+}
+
+ManifestReader::~ManifestReader() {
+  if (owned_) std::fclose(file_);
+}
+
+bool ManifestReader::next(rapidjson::Document& record) {
+  char* buf = nullptr;
+  size_t cap = 0;
+  for (;;) {
+    ssize_t n = getline(&buf, &cap, file_);
+    if (n < 0) {
+      bool error = std::ferror(file_);
+      std::free(buf);
+      if (error) fail_errno(name_, "cannot read manifest", errno);
+      return false;
+    }
+    ++line_no_;
+    line_.assign(buf, size_t(n));
+    while (!line_.empty() && (line_.back() == '\n' || line_.back() == '\r')) line_.pop_back();
+    if (line_.find_first_not_of(" \t") == std::string::npos) continue;
+    std::free(buf);
+    record.Parse(line_.c_str());
+    if (record.HasParseError() || !record.IsObject()) bad_data(where() + ": not a JSON object");
+    if (!record.HasMember("kind") || !record["kind"].IsString()) bad_data(where() + ": record has no \"kind\"");
+    return true;
+  }
+}
+
+std::string ManifestReader::where() const { return name_ + ":" + std::to_string(line_no_); }
+
+void ManifestWriter::write_line(const std::string& json) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  std::fputc('\n', stdout);
+  // Flush each record so the next stage of the pipe can start on it at once.
+  if (std::fflush(stdout) != 0) fail_errno("stdout", "cannot write manifest", errno);
+}
+
+void ManifestWriter::write(const rapidjson::Value& record) { write_line(to_json(record)); }
+
+std::string to_json(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+const char* kind_of(const rapidjson::Value& record) { return record["kind"].GetString(); }
+
+std::string get_string(const rapidjson::Value& record, const char* field) {
+  auto it = record.FindMember(field);
+  if (it == record.MemberEnd() || !it->value.IsString())
+    bad_data(std::string(kind_of(record)) + " record: field \"" + field + "\" missing or not a string");
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::string get_string_or(const rapidjson::Value& record, const char* field, const std::string& fallback) {
+  auto it = record.FindMember(field);
+  if (it == record.MemberEnd() || it->value.IsNull()) return fallback;
+  return get_string(record, field);
+}
+
+int64_t get_int(const rapidjson::Value& record, const char* field) {
+  auto it = record.FindMember(field);
+  if (it == record.MemberEnd() || !it->value.IsInt64())
+    bad_data(std::string(kind_of(record)) + " record: field \"" + field + "\" missing or not an integer");
+  return it->value.GetInt64();
+}
+
+uint64_t get_uint(const rapidjson::Value& record, const char* field) {
+  auto it = record.FindMember(field);
+  if (it == record.MemberEnd() || !it->value.IsUint64())
+    bad_data(std::string(kind_of(record)) + " record: field \"" + field +
+             "\" missing or not a non-negative integer");
+  return it->value.GetUint64();
+}
+
+std::string error_record(const std::string& tool, const std::string& message, const std::string& collection,
+                         const std::string& segment_id) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("kind");
+  w.String("error");
+  w.Key("tool");
+  w.String(tool.c_str());
+  w.Key("collection");
+  w.String(collection.c_str());
+  w.Key("segment_id");
+  w.String(segment_id.c_str());
+  w.Key("message");
+  w.String(message.c_str());
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace mm

@@ -1,0 +1,62 @@
+// JSON Lines manifests: one self-contained record per line, each with a "kind".
+#pragma once
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+namespace mm {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Reads records from a file, or from stdin when the path is "-".
+class ManifestReader {
+ public:
+  explicit ManifestReader(const std::string& path);
+  ~ManifestReader();
+  ManifestReader(const ManifestReader&) = delete;
+  ManifestReader& operator=(const ManifestReader&) = delete;
+
+  // Parses the next non-empty line into `record`; false at end of input.
+  // The raw line stays available for records passed through unchanged.
+  bool next(rapidjson::Document& record);
+  const std::string& line() const { return line_; }
+  // "NAME:LINE" for error messages.
+  std::string where() const;
+
+ private:
+  std::string name_;
+  FILE* file_;
+  bool owned_;
+  std::string line_;
+  uint64_t line_no_ = 0;
+};
+
+// Writes whole lines to stdout; safe to call from several threads.
+class ManifestWriter {
+ public:
+  void write_line(const std::string& json);
+  void write(const rapidjson::Value& record);
+
+ private:
+  std::mutex mutex_;
+};
+
+std::string to_json(const rapidjson::Value& value);
+
+// Field accessors that name the missing or mistyped field in their error (kExitBadData).
+const char* kind_of(const rapidjson::Value& record);
+std::string get_string(const rapidjson::Value& record, const char* field);
+std::string get_string_or(const rapidjson::Value& record, const char* field, const std::string& fallback);
+int64_t get_int(const rapidjson::Value& record, const char* field);
+uint64_t get_uint(const rapidjson::Value& record, const char* field);
+
+// An "error" record, for --keep-going runs.
+std::string error_record(const std::string& tool, const std::string& message,
+                         const std::string& collection, const std::string& segment_id);
+
+}  // namespace mm

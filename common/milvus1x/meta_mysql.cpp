@@ -1,0 +1,160 @@
+#include <mysql.h>
+
+#include <memory>
+
+#include "errors.hpp"
+#include "milvus1x/meta_readers.hpp"
+
+namespace mm::milvus1x {
+namespace {
+
+void split_host_port(const std::string& address, MysqlTarget& t, const std::string& dsn_kind) {
+  if (address.empty()) return;
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos || address.back() == ']') {
+    t.host = address;
+    return;
+  }
+  t.host = address.substr(0, colon);
+  try {
+    size_t used = 0;
+    unsigned long port = std::stoul(address.substr(colon + 1), &used);
+    if (used != address.size() - colon - 1 || port == 0 || port > 65535) throw std::out_of_range("port");
+    t.port = unsigned(port);
+  } catch (const std::exception&) {
+    bad_usage(dsn_kind + ": invalid port in \"" + address + "\"");
+  }
+}
+
+void split_user(const std::string& userinfo, MysqlTarget& t) {
+  auto colon = userinfo.find(':');
+  t.user = userinfo.substr(0, colon);
+  if (colon != std::string::npos) t.password = userinfo.substr(colon + 1);
+}
+
+// Milvus's own form: mysql://user:pw@host:port/db
+MysqlTarget parse_uri(const std::string& dsn) {
+  MysqlTarget t;
+  std::string rest = dsn.substr(8);
+  auto slash = rest.rfind('/');
+  if (slash == std::string::npos) bad_usage("MySQL URI: no database name (expected mysql://user:pw@host:port/db)");
+  t.database = rest.substr(slash + 1);
+  rest.resize(slash);
+  auto at = rest.rfind('@');
+  if (at != std::string::npos) {
+    split_user(rest.substr(0, at), t);
+    rest = rest.substr(at + 1);
+  }
+  split_host_port(rest, t, "MySQL URI");
+  return t;
+}
+
+// The Go driver's form: user:pw@net(address)/db?params, the form milvus-migration users have.
+MysqlTarget parse_go_dsn(const std::string& dsn) {
+  MysqlTarget t;
+  auto slash = dsn.rfind('/');
+  if (slash == std::string::npos) bad_usage("MySQL DSN: no database name (expected user:pw@tcp(host:port)/db)");
+  std::string db = dsn.substr(slash + 1);
+  t.database = db.substr(0, db.find('?'));
+  std::string head = dsn.substr(0, slash);
+  auto at = head.rfind('@');
+  if (at != std::string::npos) {
+    split_user(head.substr(0, at), t);
+    head = head.substr(at + 1);
+  }
+  if (head.empty()) return t;
+  auto open = head.find('(');
+  if (open == std::string::npos || head.back() != ')')
+    bad_usage("MySQL DSN: expected tcp(host:port) or unix(/path) after '@'");
+  std::string net = head.substr(0, open), address = head.substr(open + 1, head.size() - open - 2);
+  if (net == "unix") {
+    t.socket = address;
+    t.host = "localhost";
+  } else if (net == "tcp") {
+    split_host_port(address, t, "MySQL DSN");
+  } else {
+    bad_usage("MySQL DSN: unsupported network \"" + net + "\" (expected tcp or unix)");
+  }
+  return t;
+}
+
+using Result = std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)>;
+
+std::string cell(MYSQL_ROW row, unsigned long* lengths, int i) {
+  return row[i] ? std::string(row[i], lengths[i]) : std::string();
+}
+int64_t cell_int(MYSQL_ROW row, int i) { return row[i] ? std::stoll(row[i]) : 0; }
+
+}  // namespace
+
+std::string MysqlTarget::display() const {
+  std::string where = socket.empty() ? host + ":" + std::to_string(port) : "unix(" + socket + ")";
+  return "mysql://" + user + "@" + where + "/" + database;
+}
+
+MysqlTarget parse_mysql_dsn(const std::string& dsn) {
+  MysqlTarget t = dsn.rfind("mysql://", 0) == 0 ? parse_uri(dsn) : parse_go_dsn(dsn);
+  if (t.database.empty()) bad_usage("MySQL DSN: no database name");
+  return t;
+}
+
+MetaRows read_mysql_meta(const MysqlTarget& target) {
+  std::unique_ptr<MYSQL, decltype(&mysql_close)> db(mysql_init(nullptr), &mysql_close);
+  if (!db) fail("MySQL: out of memory");
+  unsigned timeout = 10;
+  mysql_options(db.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(db.get(), MYSQL_OPT_READ_TIMEOUT, &timeout);
+  mysql_options(db.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!mysql_real_connect(db.get(), target.host.c_str(), target.user.c_str(), target.password.c_str(),
+                          target.database.c_str(), target.port, target.socket.empty() ? nullptr : target.socket.c_str(), 0))
+    fail(target.display() + ": cannot connect: " + mysql_error(db.get()));
+
+  auto query = [&](const char* sql, auto&& each) {
+    if (mysql_query(db.get(), sql) != 0) {
+      unsigned code = mysql_errno(db.get());
+      std::string message = target.display() + ": " + mysql_error(db.get());
+      if (code == 1146 || code == 1054) bad_data(message + " (not a Milvus 1.x meta database?)");
+      fail(message);
+    }
+    Result result(mysql_store_result(db.get()), &mysql_free_result);
+    if (!result) fail(target.display() + ": " + mysql_error(db.get()));
+    while (MYSQL_ROW row = mysql_fetch_row(result.get())) each(row, mysql_fetch_lengths(result.get()));
+  };
+
+  MetaRows rows;
+  query(
+      "SELECT table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
+      "metric_type, owner_table, partition_tag, version FROM Tables ORDER BY id",
+      [&](MYSQL_ROW r, unsigned long* len) {
+        TableRow t;
+        t.table_id = cell(r, len, 0);
+        t.state = int(cell_int(r, 1));
+        t.dimension = int(cell_int(r, 2));
+        t.created_on = cell_int(r, 3);
+        t.flag = cell_int(r, 4);
+        t.index_file_size = cell_int(r, 5);
+        t.engine_type = int(cell_int(r, 6));
+        t.index_params = cell(r, len, 7);
+        t.metric_type = int(cell_int(r, 8));
+        t.owner_table = cell(r, len, 9);
+        t.partition_tag = cell(r, len, 10);
+        t.version = cell(r, len, 11);
+        rows.tables.push_back(std::move(t));
+      });
+  query(
+      "SELECT table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
+      "WHERE file_type IN (1, 2, 7) ORDER BY id",
+      [&](MYSQL_ROW r, unsigned long* len) {
+        FileRow f;
+        f.table_id = cell(r, len, 0);
+        f.segment_id = cell(r, len, 1);
+        f.file_id = cell(r, len, 2);
+        f.file_type = int(cell_int(r, 3));
+        f.row_count = cell_int(r, 4);
+        f.file_size = cell_int(r, 5);
+        rows.files.push_back(std::move(f));
+      });
+  return rows;
+}
+
+}  // namespace mm::milvus1x

@@ -1,0 +1,157 @@
+#include "milvus1x/segment_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mm::milvus1x {
+namespace {
+
+std::string plural(uint64_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); }
+
+class Fd {
+ public:
+  explicit Fd(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0) {
+      if (errno == ENOENT) bad_data(path + ": missing");
+      fail_errno(path, "cannot open", errno);
+    }
+  }
+  ~Fd() { ::close(fd_); }
+  int get() const { return fd_; }
+  int release() { int fd = fd_; fd_ = -1; return fd; }
+
+ private:
+  int fd_;
+};
+
+uint64_t file_size(int fd, const std::string& path) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) fail_errno(path, "cannot stat", errno);
+  return uint64_t(st.st_size);
+}
+
+// Reads and checks the 8-byte header; returns the payload byte count it declares.
+uint64_t read_payload_bytes(int fd, const std::string& path, bool allow_tail) {
+  uint64_t size = file_size(fd, path);
+  if (size < kHeaderBytes)
+    bad_data(path + ": truncated: expected at least the 8-byte header, found " + plural(size, "byte"));
+  unsigned char raw[8];
+  if (pread(fd, raw, 8, 0) != 8) fail_errno(path, "cannot read header", errno);
+  uint64_t payload = 0;
+  for (int i = 7; i >= 0; --i) payload = (payload << 8) | raw[i];  // little-endian on every host
+  if (payload > size - kHeaderBytes)
+    bad_data(path + ": truncated: header declares " + plural(payload, "payload byte") + ", file holds " +
+             plural(size - kHeaderBytes, "byte") + " after the header");
+  if (!allow_tail && payload < size - kHeaderBytes)
+    bad_data(path + ": header declares " + plural(payload, "payload byte") + " but the file holds " +
+             plural(size - kHeaderBytes, "byte") + " after the header");
+  return payload;
+}
+
+// Milvus lists the directory for *.rv/*.uid; the file is normally named after the segment.
+std::string find_by_extension(const fs::path& dir, const std::string& segment_id, const std::string& ext) {
+  fs::path named = dir / (segment_id + ext);
+  std::error_code ec;
+  if (fs::exists(named, ec)) return named.string();
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ext) found.push_back(entry.path().string());
+  if (found.size() == 1) return found[0];
+  if (found.empty()) bad_data(named.string() + ": missing (no *" + ext + " file in the segment directory)");
+  bad_data(dir.string() + ": " + std::to_string(found.size()) + " *" + ext + " files and none named " +
+           segment_id + ext);
+}
+
+}  // namespace
+
+void scan_segment(Segment& s, const std::vector<std::string>& roots,
+                  const std::function<void(const std::string&)>& warn) {
+  fs::path dir;
+  std::string looked;
+  for (const auto& root : roots) {
+    fs::path candidate = fs::absolute(fs::path(root) / s.table_id / s.segment_id).lexically_normal();
+    std::error_code ec;
+    if (fs::is_directory(candidate, ec)) {
+      dir = candidate;
+      break;
+    }
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  if (dir.empty())
+    bad_data("segment " + s.segment_id + " of " + s.collection + ": directory not found (looked for " + looked + ")");
+
+  s.dir = dir.string();
+  s.rv = find_by_extension(dir, s.segment_id, ".rv");
+  s.uid = find_by_extension(dir, s.segment_id, ".uid");
+  s.deleted_docs = (dir / "deleted_docs").string();
+
+  const uint64_t row_size = row_bytes(s.dim, s.vector);
+  Fd rv(s.rv), uid(s.uid);
+  uint64_t rv_bytes = read_payload_bytes(rv.get(), s.rv, false);
+  if (rv_bytes % row_size != 0)
+    bad_data(s.rv + ": payload of " + plural(rv_bytes, "byte") + " is not a whole number of " +
+             std::to_string(row_size) + "-byte rows (" + vector_kind_name(s.vector) + ", dim " + std::to_string(s.dim) + ")");
+  uint64_t uid_bytes = read_payload_bytes(uid.get(), s.uid, false);
+  if (uid_bytes % 8 != 0)
+    bad_data(s.uid + ": payload of " + plural(uid_bytes, "byte") + " is not a whole number of 8-byte ids");
+  s.rows = rv_bytes / row_size;
+  if (uid_bytes / 8 != s.rows)
+    bad_data(s.uid + ": holds " + plural(uid_bytes / 8, "id") + " but " + s.rv + " holds " + plural(s.rows, "row"));
+
+  s.deleted = read_deleted_offsets(s.deleted_docs, s.rows).size();
+  s.live = s.rows - s.deleted;
+  s.scanned = true;
+
+  if (s.file_type != -1 && int64_t(s.live) != s.row_count)
+    warn("segment " + s.segment_id + " of " + s.collection + ": 1.x row_count says " + std::to_string(s.row_count) +
+         ", the files hold " + std::to_string(s.live) + " live rows (using the files)");
+  if (s.file_size > 0 && uint64_t(s.file_size) != rv_bytes + uid_bytes)
+    warn("segment " + s.segment_id + " of " + s.collection + ": 1.x file_size says " + std::to_string(s.file_size) +
+         ", the .rv and .uid payloads hold " + std::to_string(rv_bytes + uid_bytes) + " bytes");
+}
+
+std::vector<uint32_t> read_deleted_offsets(const std::string& path, uint64_t rows) {
+  Fd fd(path);
+  uint64_t payload = read_payload_bytes(fd.get(), path, true);
+  if (payload % 4 != 0)
+    bad_data(path + ": header declares " + plural(payload, "byte") + ", not a whole number of 4-byte offsets");
+  std::vector<uint32_t> offsets;
+  std::vector<int32_t> chunk(1 << 18);
+  uint64_t done = 0;
+  while (done < payload) {
+    size_t want = size_t(std::min<uint64_t>(payload - done, chunk.size() * 4));
+    ssize_t got = pread(fd.get(), chunk.data(), want, off_t(kHeaderBytes + done));
+    if (got < 0) fail_errno(path, "cannot read", errno);
+    got -= got % 4;  // a short read may split an offset; the next pread picks it up whole
+    if (got == 0) bad_data(path + ": shorter than its header declares (changed while being read?)");
+    for (size_t i = 0; i < size_t(got) / 4; ++i)
+      if (chunk[i] >= 0 && uint64_t(chunk[i]) < rows) offsets.push_back(uint32_t(chunk[i]));
+    done += uint64_t(got);
+  }
+  std::sort(offsets.begin(), offsets.end());
+  offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+  return offsets;
+}
+
+PayloadFile::PayloadFile(const std::string& path, uint64_t expected_payload_bytes) : path_(path) {
+  Fd fd(path);
+  uint64_t payload = read_payload_bytes(fd.get(), path, false);
+  if (payload != expected_payload_bytes)
+    bad_data(path + ": header declares " + plural(payload, "payload byte") + ", the manifest expects " +
+             std::to_string(expected_payload_bytes) + " (the file changed since mm-scan?)");
+  fd_ = fd.release();
+}
+
+PayloadFile::~PayloadFile() { ::close(fd_); }
+
+}  // namespace mm::milvus1x

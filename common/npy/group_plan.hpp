@@ -1,0 +1,45 @@
+// Cuts the stream of scanned segments into import groups: runs of live rows of one partition,
+// at most `max_bytes` of payload each. A group is closed when it is full, when the partition
+// changes, or at the end of input, so groups flow downstream while the input still streams.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "milvus1x/catalog.hpp"
+
+namespace mm::npy {
+
+constexpr uint64_t kDefaultGroupBytes = 1ull << 30;
+constexpr uint64_t kMaxGroupBytes = 16ull << 30;  // Milvus 2.x's import limit per file group
+
+// A run of live rows of one segment: live rows [first_live, first_live + rows).
+struct Piece {
+  milvus1x::Segment segment;
+  uint64_t first_live = 0;
+  uint64_t rows = 0;
+};
+
+struct GroupPlan {
+  std::string collection, partition, tag, name;
+  int dim = 0;
+  milvus1x::VectorKind vector = milvus1x::VectorKind::Float;
+  std::vector<Piece> pieces;
+  uint64_t rows = 0;
+  uint64_t row_bytes() const { return milvus1x::row_bytes(dim, vector); }
+};
+
+class GroupPlanner {
+ public:
+  explicit GroupPlanner(uint64_t max_bytes);
+  // Adds a scanned segment; returns the groups this completes.
+  std::vector<GroupPlan> add(const milvus1x::Segment& segment);
+  // Closes the open group, if any.
+  std::vector<GroupPlan> finish();
+
+ private:
+  uint64_t max_bytes_;
+  GroupPlan open_;
+};
+
+}  // namespace mm::npy

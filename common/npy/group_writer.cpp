@@ -1,0 +1,282 @@
+#include "npy/group_writer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "errors.hpp"
+#include "manifest.hpp"
+#include "milvus1x/segment_files.hpp"
+#include "npy/npy_header.hpp"
+
+namespace fs = std::filesystem;
+using mm::milvus1x::kHeaderBytes;
+
+namespace mm::npy {
+namespace {
+
+constexpr uint64_t kWindowBytes = 4ull << 20;  // rows handled per step: bounds memory per worker
+std::atomic<bool> g_kernel_copy{true};         // cleared when copy_file_range is not supported
+
+class OutFile {
+ public:
+  explicit OutFile(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail_errno(path, "cannot create", errno);
+  }
+  ~OutFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void write_all(const char* data, size_t n) {
+    while (n > 0) {
+      ssize_t done = ::write(fd_, data, n);
+      if (done < 0 && errno == EINTR) continue;
+      if (done <= 0) fail_errno(path_, "cannot write", errno);
+      data += done;
+      n -= size_t(done);
+    }
+  }
+  // Copies `n` bytes at `offset` of `in` to the end of this file, in the kernel where it can.
+  void copy_from(int in, const std::string& in_path, uint64_t offset, uint64_t n, std::vector<char>& buffer) {
+    while (n > 0 && g_kernel_copy.load(std::memory_order_relaxed)) {
+      loff_t off = loff_t(offset);
+      ssize_t done = copy_file_range(in, &off, fd_, nullptr, size_t(std::min<uint64_t>(n, 1ull << 30)), 0);
+      if (done < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL)) {
+        g_kernel_copy = false;
+        break;
+      }
+      if (done < 0) fail_errno(in_path + " -> " + path_, "cannot copy", errno);
+      if (done == 0) bad_data(in_path + ": shorter than its header declares (changed while being read?)");
+      offset += uint64_t(done);
+      n -= uint64_t(done);
+    }
+    while (n > 0) {
+      size_t step = size_t(std::min<uint64_t>(n, buffer.size()));
+      read_exact(in, in_path, offset, buffer.data(), step);
+      write_all(buffer.data(), step);
+      offset += step;
+      n -= step;
+    }
+  }
+  void close_synced() {
+    if (fsync(fd_) != 0) fail_errno(path_, "cannot sync", errno);
+    if (::close(fd_) != 0) fail_errno(path_, "cannot close", errno);
+    fd_ = -1;
+  }
+  static void read_exact(int fd, const std::string& path, uint64_t offset, char* data, size_t n) {
+    while (n > 0) {
+      ssize_t got = pread(fd, data, n, off_t(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) fail_errno(path, "cannot read", errno);
+      if (got == 0) bad_data(path + ": shorter than its header declares (changed while being read?)");
+      data += got;
+      offset += uint64_t(got);
+      n -= size_t(got);
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+// The physical row holding live row `live` of a segment, given its sorted deleted rows.
+uint64_t physical_row(const std::vector<uint32_t>& deleted, uint64_t live) {
+  uint64_t row = live;
+  for (uint32_t d : deleted) {
+    if (d > row) break;
+    ++row;
+  }
+  return row;
+}
+
+// Appends the live rows among physical rows [begin, end) of `in` to `out`. Delete-free windows go
+// through the kernel; windows with deletes are read, compacted and written.
+void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const std::vector<uint32_t>& deleted,
+                    uint64_t begin, uint64_t end, OutFile& out, std::vector<char>& buffer,
+                    const std::function<void(uint64_t)>& progress) {
+  const uint64_t window = std::max<uint64_t>(1, buffer.size() / row_size);
+  auto next_deleted = std::lower_bound(deleted.begin(), deleted.end(), begin);
+  uint64_t row = begin;
+  while (row < end) {
+    uint64_t stop = next_deleted == deleted.end() ? end : std::min<uint64_t>(end, *next_deleted);
+    if (stop > row) {  // a run without deletes: one kernel copy, however long
+      out.copy_from(in, in_path, kHeaderBytes + row * row_size, (stop - row) * row_size, buffer);
+      progress((stop - row) * row_size);
+      row = stop;
+      continue;
+    }
+    // Rows with deletes nearby: read a window and keep its live rows.
+    uint64_t window_end = std::min(end, row + window);
+    OutFile::read_exact(in, in_path, kHeaderBytes + row * row_size, buffer.data(), size_t((window_end - row) * row_size));
+    size_t kept = 0;
+    for (uint64_t r = row; r < window_end; ++r) {
+      if (next_deleted != deleted.end() && *next_deleted == r) {
+        ++next_deleted;
+        continue;
+      }
+      std::memmove(buffer.data() + kept, buffer.data() + (r - row) * row_size, row_size);
+      kept += row_size;
+    }
+    out.write_all(buffer.data(), kept);
+    progress(kept);
+    row = window_end;
+  }
+}
+
+std::string pieces_json(const GroupPlan& plan) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartArray();
+  for (const auto& p : plan.pieces) {
+    w.StartObject();
+    w.Key("segment_id");
+    w.String(p.segment.segment_id.c_str());
+    w.Key("table_id");
+    w.String(p.segment.table_id.c_str());
+    w.Key("first_live");
+    w.Uint64(p.first_live);
+    w.Key("rows");
+    w.Uint64(p.rows);
+    w.EndObject();
+  }
+  w.EndArray();
+  return buffer.GetString();
+}
+
+uint64_t size_or_zero(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  return ec ? 0 : uint64_t(size);
+}
+
+// A complete group from an earlier run: same pieces, files of the expected sizes.
+bool is_complete(const fs::path& dir, const GroupPlan& plan, const std::string& id_name, const std::string& vec_name,
+                 uint64_t id_size, uint64_t vec_size) {
+  std::ifstream in(dir / "pieces.json");
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str() == pieces_json(plan) + "\n" && size_or_zero(dir / id_name) == id_size &&
+         size_or_zero(dir / vec_name) == vec_size;
+}
+
+void sync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail_errno(dir.string(), "cannot open directory", errno);
+  fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const FieldNames& fields,
+                        const std::function<void(uint64_t)>& progress) {
+  const uint64_t row_size = plan.row_bytes();
+  const std::string id_header = header("<i8", {plan.rows});
+  const std::string vec_header =
+      plan.vector == milvus1x::VectorKind::Binary ? header("|u1", {plan.rows, row_size}) : header("<f4", {plan.rows, uint64_t(plan.dim)});
+  const std::string id_name = fields.id + ".npy", vec_name = fields.vector + ".npy";
+
+  fs::path parent = fs::absolute(fs::path(out_dir) / plan.collection / plan.partition).lexically_normal();
+  fs::path final_dir = parent / plan.name;
+  GroupOutput out;
+  out.dir = final_dir.string();
+  out.id_path = (final_dir / id_name).string();
+  out.vector_path = (final_dir / vec_name).string();
+  const uint64_t id_size = id_header.size() + plan.rows * 8, vec_size = vec_header.size() + plan.rows * row_size;
+  out.bytes = id_size + vec_size;
+  if (is_complete(final_dir, plan, id_name, vec_name, id_size, vec_size)) {
+    out.reused = true;
+    progress(plan.rows * (row_size + 8));
+    return out;
+  }
+
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) fail(parent.string() + ": cannot create directory: " + ec.message());
+  fs::path tmp = parent / (".tmp-" + plan.name);
+  fs::remove_all(tmp, ec);  // leftover of an interrupted run
+  if (!fs::create_directory(tmp, ec)) fail(tmp.string() + ": cannot create directory: " + ec.message());
+
+  try {
+    std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
+    OutFile ids((tmp / id_name).string()), vectors((tmp / vec_name).string());
+    ids.write_all(id_header.data(), id_header.size());
+    vectors.write_all(vec_header.data(), vec_header.size());
+    for (const auto& piece : plan.pieces) {
+      const auto& s = piece.segment;
+      milvus1x::PayloadFile uid(s.uid, s.rows * 8), rv(s.rv, s.rows * row_size);
+      const auto deleted = milvus1x::read_deleted_offsets(s.deleted_docs, s.rows);
+      if (s.rows - deleted.size() != s.live)
+        bad_data(s.deleted_docs + ": now marks " + std::to_string(deleted.size()) + " rows deleted, mm-scan counted " +
+                 std::to_string(s.deleted) + " (the segment changed since mm-scan?)");
+      uint64_t begin = physical_row(deleted, piece.first_live);
+      uint64_t end = physical_row(deleted, piece.first_live + piece.rows - 1) + 1;
+      copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});
+      copy_live_rows(rv.fd(), s.rv, row_size, deleted, begin, end, vectors, buffer,
+                     [&](uint64_t bytes) { progress(bytes + bytes / row_size * 8); });
+    }
+    ids.close_synced();
+    vectors.close_synced();
+    {
+      std::ofstream marker(tmp / "pieces.json");
+      marker << pieces_json(plan) << "\n";
+      if (!marker.flush()) fail((tmp / "pieces.json").string() + ": cannot write");
+    }
+    if (size_or_zero(tmp / id_name) != id_size || size_or_zero(tmp / vec_name) != vec_size)
+      fail(tmp.string() + ": written files do not have the expected sizes");
+  } catch (...) {
+    fs::remove_all(tmp, ec);  // never leave a half-written group behind
+    throw;
+  }
+  fs::remove_all(final_dir, ec);  // an incomplete or different group under the final name
+  fs::rename(tmp, final_dir, ec);
+  if (ec) fail(final_dir.string() + ": cannot rename into place: " + ec.message());
+  sync_dir(parent);
+  return out;
+}
+
+std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  auto key = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.c_str(), rapidjson::SizeType(v.size()));
+  };
+  w.StartObject();
+  key("kind", "group");
+  key("collection", plan.collection);
+  key("partition", plan.partition);
+  key("tag", plan.tag);
+  key("name", plan.name);
+  key("dir", out.dir);
+  w.Key("rows");
+  w.Uint64(plan.rows);
+  w.Key("bytes");
+  w.Uint64(out.bytes);
+  w.Key("dim");
+  w.Int(plan.dim);
+  key("vector", milvus1x::vector_kind_name(plan.vector));
+  w.Key("files");
+  w.StartObject();
+  key(fields.id.c_str(), out.id_path);
+  key(fields.vector.c_str(), out.vector_path);
+  w.EndObject();
+  w.Key("pieces");
+  w.RawValue(pieces_json(plan).c_str(), pieces_json(plan).size(), rapidjson::kArrayType);
+  w.Key("reused");
+  w.Bool(out.reused);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace mm::npy

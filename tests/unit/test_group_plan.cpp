@@ -1,0 +1,59 @@
+#include <boost/test/unit_test.hpp>
+
+#include "npy/group_plan.hpp"
+
+using namespace mm::npy;
+using mm::milvus1x::Segment;
+
+namespace {
+Segment segment(const std::string& id, uint64_t live, const std::string& partition = "_default") {
+  Segment s;
+  s.collection = "c";
+  s.partition = partition;
+  s.segment_id = id;
+  s.dim = 2;  // 8-byte rows + 8-byte ids: 16 bytes a row
+  s.live = s.rows = live;
+  s.scanned = true;
+  return s;
+}
+uint64_t total_rows(const std::vector<GroupPlan>& groups) {
+  uint64_t n = 0;
+  for (const auto& g : groups) n += g.rows;
+  return n;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(small_segments_share_a_group) {
+  GroupPlanner planner(160);  // 10 rows
+  BOOST_TEST(planner.add(segment("1", 3)).empty());
+  BOOST_TEST(planner.add(segment("2", 4)).empty());
+  auto groups = planner.finish();
+  BOOST_TEST(groups.size() == 1u);
+  BOOST_TEST(groups[0].rows == 7u);
+  BOOST_TEST(groups[0].pieces.size() == 2u);
+  BOOST_TEST(groups[0].name == "1_0");
+}
+
+BOOST_AUTO_TEST_CASE(large_segments_are_split_at_the_limit) {
+  GroupPlanner planner(160);
+  auto groups = planner.add(segment("7", 25));
+  BOOST_TEST(groups.size() == 2u);
+  auto rest = planner.finish();
+  BOOST_TEST(rest.size() == 1u);
+  BOOST_TEST(rest[0].rows == 5u);
+  BOOST_TEST(rest[0].pieces[0].first_live == 20u);
+  BOOST_TEST(rest[0].name == "7_20");
+}
+
+BOOST_AUTO_TEST_CASE(a_new_partition_closes_the_group_and_empty_segments_vanish) {
+  GroupPlanner planner(1 << 20);
+  BOOST_TEST(planner.add(segment("1", 3)).empty());
+  BOOST_TEST(planner.add(segment("2", 0)).empty());
+  auto closed = planner.add(segment("3", 2, "p"));
+  BOOST_TEST(closed.size() == 1u);
+  BOOST_TEST(closed[0].rows == 3u);
+  auto last = planner.finish();
+  BOOST_TEST(total_rows(last) == 2u);
+  BOOST_TEST(last[0].partition == "p");
+  BOOST_TEST(planner.finish().empty());
+}

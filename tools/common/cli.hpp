@@ -1,0 +1,48 @@
+// Flags every tool shares: --help, --version, --quiet, --verbose.
+#pragma once
+#include <cxxopts.hpp>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "log.hpp"
+
+namespace mm::cli {
+
+inline void add_common_options(cxxopts::Options& options) {
+  options.add_options("General")("h,help", "print this help and exit")("version", "print the version and exit")(
+      "q,quiet", "print errors only")("v,verbose", "print more detail on stderr");
+}
+
+// Handles --help/--version (returns true: exit 0) and sets the verbosity.
+inline bool handle_common_options(const cxxopts::Options& options, const cxxopts::ParseResult& result,
+                                  const std::string& exit_codes) {
+  if (result.count("help")) {
+    std::cout << options.help() << "\nExit status:\n" << exit_codes;
+    return true;
+  }
+  if (result.count("version")) {
+    std::cout << options.program() << " (milvus-mm) " << MM_VERSION << "\n";
+    return true;
+  }
+  set_verbosity(result.count("quiet") ? 0 : result.count("verbose") ? 2 : 1);
+  return false;
+}
+
+inline const char* kCommonExitCodes =
+    "  0  success\n"
+    "  1  failure: I/O, server or environment\n"
+    "  2  usage: bad flags or configuration\n"
+    "  3  bad input data: files or metadata that fail validation\n";
+
+inline std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+}  // namespace mm::cli

@@ -1,0 +1,82 @@
+// mm-meta: reads Milvus 1.x metadata and prints collection, partition and segment records.
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "../common/cli.hpp"
+#include "errors.hpp"
+#include "log.hpp"
+#include "manifest.hpp"
+#include "milvus1x/meta_readers.hpp"
+#include "tool_main.hpp"
+
+using namespace mm;
+using namespace mm::milvus1x;
+
+namespace {
+
+// A password given on the command line is visible in ps; blank it in our argv at once.
+void hide_password_in_argv(int argc, char** argv, const std::string& password) {
+  if (password.empty()) return;
+  for (int i = 1; i < argc; ++i)
+    for (char* at = std::strstr(argv[i], password.c_str()); at; at = std::strstr(at, password.c_str()))
+      std::memset(at, 'x', password.size());
+  log_warning("a password on the command line is visible to other users; put it in MM_MYSQL_PASSWORD or pass --mysql -");
+}
+
+MysqlTarget mysql_target(std::string dsn, int argc, char** argv) {
+  if (dsn == "-") {
+    if (!std::getline(std::cin, dsn)) bad_usage("--mysql -: no DSN on stdin");
+  }
+  MysqlTarget target = parse_mysql_dsn(dsn);
+  if (!target.password.empty() && dsn != "-") hide_password_in_argv(argc, argv, target.password);
+  if (target.password.empty())
+    if (const char* env = std::getenv("MM_MYSQL_PASSWORD")) target.password = env;
+  return target;
+}
+
+int run(int argc, char** argv) {
+  cxxopts::Options options("mm-meta", "Read Milvus 1.x metadata and print collection, partition and segment records (JSON Lines) on stdout.");
+  options.add_options("Source (exactly one)")
+    ("sqlite", "meta.sqlite of the 1.x installation (its -wal and -shm are read too; the files are not modified)", cxxopts::value<std::string>(), "PATH")
+    ("mysql", "MySQL/MariaDB meta: user[:pw]@tcp(host:port)/db or mysql://user[:pw]@host:port/db; '-' reads it from stdin; the password may come from MM_MYSQL_PASSWORD", cxxopts::value<std::string>(), "DSN")
+    ("meta-json", "milvus-migration's meta.json", cxxopts::value<std::string>(), "PATH");
+  options.add_options("Selection and output")
+    ("collections", "only these collections (comma-separated); an unknown name is an error", cxxopts::value<std::string>(), "A,B")
+    ("export-json", "also write a meta.json that milvus-migration accepts", cxxopts::value<std::string>(), "PATH");
+  cli::add_common_options(options);
+  auto result = options.parse(argc, argv);
+  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
+
+  int sources = int(result.count("sqlite") + result.count("mysql") + result.count("meta-json"));
+  if (sources != 1) bad_usage("give exactly one of --sqlite, --mysql, --meta-json");
+
+  MetaRows rows;
+  if (result.count("sqlite")) rows = read_sqlite_meta(result["sqlite"].as<std::string>());
+  if (result.count("meta-json")) rows = read_meta_json(result["meta-json"].as<std::string>());
+  if (result.count("mysql")) rows = read_mysql_meta(mysql_target(result["mysql"].as<std::string>(), argc, argv));
+
+  std::vector<std::string> only;
+  if (result.count("collections")) only = cli::split_list(result["collections"].as<std::string>());
+  Catalog catalog = select_catalog(rows, only, [](const std::string& line) { log_debug(line); });
+  if (result.count("export-json")) write_meta_json(catalog, result["export-json"].as<std::string>());
+
+  ManifestWriter out;
+  for (const auto& c : catalog.collections) {
+    out.write_line(to_json(c));
+    for (const auto& p : catalog.partitions)
+      if (p.collection == c.name) out.write_line(to_json(p));
+    for (const auto& s : catalog.segments)
+      if (s.collection == c.name) out.write_line(to_json(s));
+  }
+  log_info(std::to_string(catalog.collections.size()) + " collections, " + std::to_string(catalog.partitions.size()) +
+           " partitions, " + std::to_string(catalog.segments.size()) + " segments");
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return run_tool("mm-meta", [&] { return run(argc, argv); });
+}

@@ -1,0 +1,67 @@
+// mm-scan: finds and validates the files of each segment record and adds live row counts.
+#include "../common/cli.hpp"
+#include "errors.hpp"
+#include "log.hpp"
+#include "manifest.hpp"
+#include "milvus1x/segment_files.hpp"
+#include "tool_main.hpp"
+
+using namespace mm;
+using namespace mm::milvus1x;
+
+namespace {
+
+int run(int argc, char** argv) {
+  cxxopts::Options options("mm-scan", "Find and validate the files of each segment record read from MANIFEST (default: stdin), add row, delete and live counts, and print the records on stdout. Other records pass through.");
+  options.positional_help("[MANIFEST]");
+  options.add_options("Scan")
+    ("tables", "a 1.x tables/ directory (<storage>/db/tables); repeat for 0.9.x secondary roots, searched in order", cxxopts::value<std::vector<std::string>>(), "DIR")
+    ("keep-going", "on a bad segment print an error record and go on (the exit status is still 3)")
+    ("manifest", "input manifest, '-' for stdin", cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
+  options.parse_positional({"manifest"});
+  cli::add_common_options(options);
+  auto result = options.parse(argc, argv);
+  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+  if (!result.count("tables")) bad_usage("--tables DIR is required");
+  const auto roots = result["tables"].as<std::vector<std::string>>();
+  const bool keep_going = result.count("keep-going") > 0;
+
+  ManifestReader in(result["manifest"].as<std::string>());
+  ManifestWriter out;
+  rapidjson::Document record;
+  uint64_t segments = 0, rows = 0, deleted = 0, live = 0, errors = 0;
+  auto warn = [](const std::string& line) { log_warning(line); };
+  while (in.next(record)) {
+    if (std::string(kind_of(record)) != "segment") {
+      out.write_line(in.line());
+      continue;
+    }
+    Segment s = segment_from_record(record);
+    try {
+      scan_segment(s, roots, warn);
+    } catch (const Error& e) {
+      if (!keep_going || e.exit_code() != kExitBadData) throw;
+      log_error(e.what());
+      out.write_line(error_record("mm-scan", e.what(), s.collection, s.segment_id));
+      ++errors;
+      continue;
+    }
+    ++segments;
+    rows += s.rows;
+    deleted += s.deleted;
+    live += s.live;
+    out.write_line(to_json(s));
+  }
+  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-scan\",\"segments\":" + std::to_string(segments) +
+                 ",\"rows\":" + std::to_string(rows) + ",\"deleted\":" + std::to_string(deleted) +
+                 ",\"live\":" + std::to_string(live) + ",\"errors\":" + std::to_string(errors) + "}");
+  log_info(std::to_string(segments) + " segments, " + std::to_string(live) + " live rows (" + std::to_string(deleted) +
+           " deleted)" + (errors ? ", " + std::to_string(errors) + " bad segments" : ""));
+  return errors ? kExitBadData : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return run_tool("mm-scan", [&] { return run(argc, argv); });
+}
