@@ -1,0 +1,61 @@
+# Shared helpers for the integration tests. Source it; it sets MM_BIN, MM_SRC, PY and a scratch dir.
+set -euo pipefail
+MM_SRC=${MM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MM_BIN=${MM_BIN:-$MM_SRC/build}
+PY=/usr/bin/python3  # Debian's python3 with python3-numpy
+PATH="$MM_BIN:$PATH"
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mm-test.XXXXXX")
+cleanup_hooks=()
+on_exit() {
+  local hook
+  for hook in "${cleanup_hooks[@]}"; do eval "$hook" || true; done
+  rm -rf "$SCRATCH"
+}
+trap on_exit EXIT
+
+failures=0
+pass() { echo "ok: $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+finish() {
+  if [ "$failures" -ne 0 ]; then
+    echo "$failures check(s) failed" >&2
+    exit 1
+  fi
+  echo "all checks passed"
+}
+
+# expect_error NAME PATTERN CMD...: CMD must exit non-zero with exactly one stderr line matching
+# PATTERN (and none with "terminate" or a backtrace).
+expect_error() {
+  local name=$1 pattern=$2
+  shift 2
+  local err=$SCRATCH/stderr.$RANDOM rc=0
+  "$@" >/dev/null 2>"$err" || rc=$?
+  local errors
+  errors=$(grep -c "error:" "$err" || true)
+  if [ "$rc" -eq 0 ]; then
+    fail "$name: exit status 0"
+  elif [ "$rc" -gt 3 ]; then
+    fail "$name: exit status $rc (a crash?): $(cat "$err")"
+  elif [ "$errors" -ne 1 ]; then
+    fail "$name: expected one error line, got: $(cat "$err")"
+  elif ! grep -q -- "$pattern" "$err"; then
+    fail "$name: error does not match '$pattern': $(cat "$err")"
+  else
+    pass "$name (exit $rc: $(grep "error:" "$err"))"
+  fi
+}
+
+# pipeline META_ARGS... -- SCAN_ARGS... -- NPY_ARGS...: runs mm-meta | mm-scan | mm-npy.
+pipeline() {
+  local meta=() scan=() npy=()
+  while [ "$1" != "--" ]; do meta+=("$1"); shift; done
+  shift
+  while [ "$1" != "--" ]; do scan+=("$1"); shift; done
+  shift
+  npy=("$@")
+  mm-meta -q "${meta[@]}" | mm-scan -q "${scan[@]}" | mm-npy -q "${npy[@]}"
+}
