@@ -49,17 +49,30 @@ class WorkerPool {
     ready_.notify_one();
     return true;
   }
+  // Waits for the queued jobs; rethrows the first failure.
   void finish() {
+    join();
+    if (error_) std::rethrow_exception(error_);
+  }
+  // Unwinding after an error in the caller: workers finish their current job and stop.
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.clear();
+    }
+    join();
+  }
+
+ private:
+  void join() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closed_ = true;
     }
     ready_.notify_all();
-    for (auto& t : threads_) t.join();
-    if (error_) std::rethrow_exception(error_);
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
   }
-
- private:
   void loop() {
     for (;;) {
       std::function<void()> job;
