@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcxxopts-dev libyaml-cpp-dev rapidjson-dev libsqlite3-dev libmariadb-dev libboost-test-dev
-  sqlite3 mariadb-server mariadb-client python3-numpy time
+  sqlite3 mariadb-server mariadb-client python3-numpy time bc
 )
 
 missing=()
