@@ -63,7 +63,10 @@ std::string to_json(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-const char* kind_of(const rapidjson::Value& record) { return record["kind"].GetString(); }
+const char* kind_of(const rapidjson::Value& record) {
+  auto it = record.FindMember("kind");
+  return it != record.MemberEnd() && it->value.IsString() ? it->value.GetString() : "untyped";
+}
 
 std::string get_string(const rapidjson::Value& record, const char* field) {
   auto it = record.FindMember(field);

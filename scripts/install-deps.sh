@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcxxopts-dev libyaml-cpp-dev rapidjson-dev libsqlite3-dev libmariadb-dev libboost-test-dev
-  sqlite3 mariadb-server mariadb-client python3-numpy time bc
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libssl-dev
+  sqlite3 mariadb-server mariadb-client python3-numpy python3-venv time bc
 )
 
 missing=()

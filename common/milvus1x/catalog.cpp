@@ -57,6 +57,8 @@ Collection collection_from_row(const TableRow& row) {
   c.flag = row.flag;
   c.created_on = row.created_on;
   c.version = row.version;
+  if (!is_valid_2x_name(c.name))
+    bad_data("meta: collection name \"" + c.name + "\" is not a valid Milvus 2.x name (letters, digits and '_')");
   if (c.dim <= 0) bad_data("meta: collection " + c.name + " has dimension " + std::to_string(c.dim));
   if (c.vector == VectorKind::Binary && c.dim % 8 != 0)
     bad_data("meta: binary collection " + c.name + " has dimension " + std::to_string(c.dim) +

@@ -10,8 +10,9 @@ bool is_valid_2x_name(const std::string& name);
 
 // The 2.x partition name for a 1.x tag. A valid tag is kept as it is. Any other tag becomes:
 // every run of characters outside [A-Za-z0-9_] replaced by one '_', cut to 200 characters,
-// prefixed with "p_" unless it then starts with a letter or '_', and suffixed with '_' and the
-// 8-hex-digit FNV-1a 32-bit hash of the tag's UTF-8 bytes, so distinct tags stay distinct.
+// prefixed with "p_" unless it then starts with a letter or '_', then followed by '_' (unless it
+// already ends in one) and the 8-hex-digit FNV-1a 32-bit hash of the tag's UTF-8 bytes, so distinct
+// tags stay distinct.
 // Example: "my tag" -> "my_tag_<hash>", "2024-01" -> "p_2024_01_<hash>".
 std::string partition_name_for_tag(const std::string& tag);
 

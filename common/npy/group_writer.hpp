@@ -25,7 +25,7 @@ struct GroupOutput {
 GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const FieldNames& fields,
                         const std::function<void(uint64_t)>& progress);
 
-// The group record: collection, partition, tag, name, dir, rows, bytes, dim, vector, files, pieces.
+// The group record: collection, partition, tag, name, dir, rows, bytes, dim, vector, files, pieces, reused.
 std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields);
 
 }  // namespace mm::npy

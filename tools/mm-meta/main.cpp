@@ -24,12 +24,11 @@ void hide_password_in_argv(int argc, char** argv, const std::string& password) {
   log_warning("a password on the command line is visible to other users; put it in MM_MYSQL_PASSWORD or pass --mysql -");
 }
 
-MysqlTarget mysql_target(std::string dsn, int argc, char** argv) {
-  if (dsn == "-") {
-    if (!std::getline(std::cin, dsn)) bad_usage("--mysql -: no DSN on stdin");
-  }
+MysqlTarget mysql_target(const std::string& flag, int argc, char** argv) {
+  std::string dsn = flag;
+  if (flag == "-" && !std::getline(std::cin, dsn)) bad_usage("--mysql -: no DSN on stdin");
   MysqlTarget target = parse_mysql_dsn(dsn);
-  if (!target.password.empty() && dsn != "-") hide_password_in_argv(argc, argv, target.password);
+  if (!target.password.empty() && flag != "-") hide_password_in_argv(argc, argv, target.password);
   if (target.password.empty())
     if (const char* env = std::getenv("MM_MYSQL_PASSWORD")) target.password = env;
   return target;

@@ -9,6 +9,7 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
+#include "milvus1x/names.hpp"
 #include "npy/group_writer.hpp"
 #include "tool_main.hpp"
 
@@ -122,6 +123,7 @@ int run(int argc, char** argv) {
   cli::add_common_options(options);
   auto result = options.parse(argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
   if (!result.count("out")) bad_usage("--out DIR is required");
   const std::string out_dir = result["out"].as<std::string>();
   const uint64_t group_bytes = parse_size(result["group-size"].as<std::string>());
@@ -130,6 +132,8 @@ int run(int argc, char** argv) {
   if (jobs == 0) bad_usage("--jobs: at least 1");
   FieldNames fields{result["id-field"].as<std::string>(), result["vector-field"].as<std::string>()};
   if (fields.id == fields.vector) bad_usage("--id-field and --vector-field must differ");
+  for (const auto& name : {fields.id, fields.vector})
+    if (!milvus1x::is_valid_2x_name(name)) bad_usage("\"" + name + "\" is not a valid Milvus 2.x field name");
 
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;

@@ -22,6 +22,7 @@ int run(int argc, char** argv) {
   cli::add_common_options(options);
   auto result = options.parse(argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
   if (!result.count("tables")) bad_usage("--tables DIR is required");
   const auto roots = result["tables"].as<std::vector<std::string>>();
   const bool keep_going = result.count("keep-going") > 0;

@@ -1,0 +1,356 @@
+#include "milvus2x/bulk_import.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "errors.hpp"
+#include "log.hpp"
+#include "milvus2x/index_map.hpp"
+
+namespace mm::milvus2x {
+namespace {
+
+constexpr int kInt64 = 5, kBinaryVector = 100, kFloatVector = 101;
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+std::string member_json(const rapidjson::Value& r, const char* field) {
+  auto it = r.FindMember(field);
+  if (it == r.MemberEnd()) return "{}";
+  return it->value.IsString() ? it->value.GetString() : to_json(it->value);
+}
+
+// The byte offset of the data in a .npy file (after its header).
+uint64_t npy_data_offset(int fd, const std::string& path) {
+  unsigned char head[12];
+  if (pread(fd, head, sizeof head, 0) != ssize_t(sizeof head) || std::string(reinterpret_cast<char*>(head) + 1, 5) != "NUMPY")
+    bad_data(path + ": not a NumPy file");
+  if (head[6] == 1) return 10 + (uint64_t(head[8]) | uint64_t(head[9]) << 8);
+  return 12 + (uint64_t(head[8]) | uint64_t(head[9]) << 8 | uint64_t(head[10]) << 16 | uint64_t(head[11]) << 24);
+}
+
+std::string read_at(int fd, const std::string& path, uint64_t offset, size_t n) {
+  std::string bytes(n, '\0');
+  if (pread(fd, bytes.data(), n, off_t(offset)) != ssize_t(n)) fail_errno(path, "cannot read", errno);
+  return bytes;
+}
+
+}  // namespace
+
+BulkImporter::BulkImporter(Client& client, ImportJournal& journal, ManifestWriter& out, ImportOptions options)
+    : client_(client), journal_(journal), out_(out), options_(std::move(options)) {}
+
+void BulkImporter::consume(rapidjson::Document& record, const std::string& line) {
+  std::string kind = kind_of(record);
+  if (kind == "collection") on_collection(record);
+  if (kind == "partition") on_partition(record);
+  if (kind == "group") return on_group(record);
+  out_.write_line(line);
+}
+
+void BulkImporter::on_collection(const rapidjson::Value& r) {
+  std::string name = get_string(r, "collection");
+  CollectionInfo info;
+  info.dim = int(get_int(r, "dim"));
+  info.binary = get_string(r, "vector") == "binary";
+  info.metric = r.HasMember("metric") ? int(get_int(r, "metric")) : 1;
+  info.engine_type = r.HasMember("index_type") ? int(get_int(r, "index_type")) : 1;
+  info.index_params = member_json(r, "index_params");
+  const std::string where = "milvus " + client_.address() + ": collection " + name + " exists with an incompatible schema: ";
+
+  if (client_.has_collection(name)) {
+    bool id_ok = false, vector_ok = false;
+    for (const auto& f : client_.describe_collection(name)) {
+      if (f.name == options_.id_field) {
+        if (f.data_type != kInt64 || !f.primary || f.auto_id)
+          fail(where + "field " + f.name + " is not an Int64 primary key with autoID off");
+        id_ok = true;
+      } else if (f.name == options_.vector_field) {
+        int want = info.binary ? kBinaryVector : kFloatVector;
+        if (f.data_type != want || f.dim != info.dim)
+          fail(where + "field " + f.name + " is not a " + (info.binary ? "BinaryVector" : "FloatVector") + " of dim " +
+               std::to_string(info.dim) + " (it has type " + std::to_string(f.data_type) + ", dim " + std::to_string(f.dim) + ")");
+        vector_ok = true;
+      } else if (f.name != "$meta") {
+        fail(where + "it has a field " + f.name + " that the 1.x data cannot fill");
+      }
+    }
+    if (!id_ok || !vector_ok)
+      fail(where + "no field named " + (id_ok ? options_.vector_field : options_.id_field) + " (see --id-field/--vector-field)");
+    log_info("collection " + name + " exists with a compatible schema");
+  } else {
+    client_.create_collection(name, options_.id_field, options_.vector_field, info.binary ? VectorType::Binary : VectorType::Float,
+                              info.dim, "Migrated from Milvus 1.x by milvus-mm");
+    log_info("created collection " + name + " (" + (info.binary ? "BinaryVector" : "FloatVector") + ", dim " +
+             std::to_string(info.dim) + ")");
+  }
+  collections_[name] = info;
+  ensure_baseline(name, "_default");
+}
+
+void BulkImporter::on_partition(const rapidjson::Value& r) {
+  std::string collection = get_string(r, "collection"), partition = get_string(r, "partition");
+  if (!collections_.count(collection)) bad_data("partition " + partition + " arrives before its collection " + collection);
+  if (partition != "_default" && !client_.has_partition(collection, partition)) {
+    client_.create_partition(collection, partition);
+    log_info("created partition " + collection + "/" + partition + " (1.x tag \"" + get_string_or(r, "tag", "") + "\")");
+  }
+  ensure_baseline(collection, partition);
+}
+
+void BulkImporter::ensure_baseline(const std::string& collection, const std::string& partition) {
+  auto key = std::make_pair(collection, partition);
+  if (std::find(touched_.begin(), touched_.end(), key) == touched_.end()) touched_.push_back(key);
+  if (journal_.baseline(collection, partition)) return;
+  journal_.record_baseline(collection, partition, client_.partition_rows(collection, partition));
+}
+
+void BulkImporter::on_group(rapidjson::Document& r) {
+  std::string collection = get_string(r, "collection"), partition = get_string_or(r, "partition", "_default");
+  std::string name = get_string(r, "name");
+  if (!collections_.count(collection)) bad_data("group " + name + " arrives before its collection record " + collection);
+  const char* source = r.HasMember("objects") ? "objects" : "files";
+  if (!r.HasMember(source) || !r[source].IsObject()) bad_data("group " + name + ": no \"files\" or \"objects\"");
+  std::vector<std::string> files = {get_string(r[source], options_.id_field.c_str()),
+                                    get_string(r[source], options_.vector_field.c_str())};
+  if (partition != "_default" && !journal_.baseline(collection, partition)) {
+    if (!client_.has_partition(collection, partition)) client_.create_partition(collection, partition);
+  }
+  ensure_baseline(collection, partition);
+  if (r.HasMember("files") && r["files"].IsObject()) {
+    const auto& f = r["files"];
+    const auto& info = collections_[collection];
+    samples_.push_back({collection, get_string(f, options_.id_field.c_str()), get_string(f, options_.vector_field.c_str()),
+                        get_uint(r, "rows"), uint64_t(info.binary ? info.dim / 8 : info.dim * 4)});
+  }
+
+  Running job;
+  job.key = collection + "/" + partition + "/" + name + "|" + join(files, ",");
+  job.collection = collection;
+  job.partition = partition;
+  job.rows = get_uint(r, "rows");
+  job.last_change = std::chrono::steady_clock::now();
+
+  const JournalGroup* earlier = journal_.group(job.key);
+  if (earlier && earlier->completed) {
+    ++skipped_groups_;
+    rapidjson::Value import(rapidjson::kObjectType);
+    import.AddMember("task", earlier->task, r.GetAllocator());
+    import.AddMember("state", "completed", r.GetAllocator());
+    import.AddMember("earlier_run", true, r.GetAllocator());
+    r.AddMember("import", import, r.GetAllocator());
+    out_.write(r);
+    return;
+  }
+  job.record = to_json(r);
+  wait_for_slot(options_.in_flight);
+  if (earlier && !earlier->failed) {
+    std::optional<int64_t> task;
+    if (earlier->task) task = earlier->task;
+    if (!task) task = find_submitted(collection, files);  // crashed between submitting and noting the task id
+    if (task) {
+      if (!earlier->task) journal_.record_submitted(job.key, *task);
+      log_info("waiting for import task " + std::to_string(*task) + " of " + collection + "/" + partition + " from an earlier run");
+      job.task = *task;
+      running_.push_back(std::move(job));
+      return;
+    }
+  }
+  submit(std::move(job), files);
+}
+
+std::optional<int64_t> BulkImporter::find_submitted(const std::string& collection, const std::vector<std::string>& files) {
+  const std::string wanted = join(files, ",");
+  for (const auto& task : client_.list_imports(collection))
+    if (task.files == wanted && task.state != ImportProgress::State::Failed) return task.id;
+  return std::nullopt;
+}
+
+void BulkImporter::submit(Running job, const std::vector<std::string>& files) {
+  journal_.record_submitting(job.key, job.collection, job.partition, job.rows);
+  job.task = client_.import(job.collection, job.partition, files);
+  journal_.record_submitted(job.key, job.task);
+  log_debug("import task " + std::to_string(job.task) + ": " + job.collection + "/" + job.partition + " " + join(files, ", "));
+  running_.push_back(std::move(job));
+}
+
+void BulkImporter::wait_for_slot(size_t limit) {
+  while (running_.size() >= limit && !running_.empty())
+    if (!poll_once()) std::this_thread::sleep_for(std::chrono::duration<double>(options_.poll_seconds));
+}
+
+bool BulkImporter::poll_once() {
+  bool changed = false;
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = running_.begin(); it != running_.end();) {
+    ImportProgress p = client_.import_state(it->task);
+    const std::string what = it->collection + "/" + it->partition + " (task " + std::to_string(it->task) + ")";
+    if (p.state == ImportProgress::State::Running) {
+      if (p.percent != it->percent) {
+        it->percent = p.percent;
+        it->last_change = now;
+        log_debug("import " + what + ": " + std::to_string(p.percent) + "%");
+      } else if (now - it->last_change > std::chrono::seconds(options_.stall_timeout_seconds)) {
+        failures_.push_back("import " + what + " made no progress for " + std::to_string(options_.stall_timeout_seconds) + " s");
+        it = running_.erase(it);
+        changed = true;
+        continue;
+      }
+      ++it;
+      continue;
+    }
+    changed = true;
+    if (p.state == ImportProgress::State::Failed) {
+      journal_.record_failed(it->key, it->task, p.failed_reason);
+      failures_.push_back("import " + what + " failed: " + (p.failed_reason.empty() ? "no reason given" : p.failed_reason));
+      log_error(failures_.back());
+    } else {
+      journal_.record_completed(it->key, it->task, int64_t(it->rows));
+      imported_rows_ += it->rows;
+      ++imported_groups_;
+      rapidjson::Document r;
+      r.Parse(it->record.c_str());
+      rapidjson::Value import(rapidjson::kObjectType);
+      import.AddMember("task", it->task, r.GetAllocator());
+      import.AddMember("state", "completed", r.GetAllocator());
+      import.AddMember("earlier_run", false, r.GetAllocator());
+      r.AddMember("import", import, r.GetAllocator());
+      out_.write(r);
+      log_info("imported " + std::to_string(it->rows) + " rows into " + what);
+    }
+    it = running_.erase(it);
+  }
+  return changed;
+}
+
+void BulkImporter::verify_counts() {
+  auto imported = journal_.completed_rows();
+  std::string bad;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartArray();
+  for (const auto& [collection, partition] : touched_) {
+    int64_t expected = *journal_.baseline(collection, partition) + int64_t(imported[{collection, partition}]);
+    int64_t actual = client_.partition_rows(collection, partition);
+    // Statistics can trail a just-finished import for a moment.
+    for (int i = 0; i < 30 && actual < expected; ++i) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      actual = client_.partition_rows(collection, partition);
+    }
+    w.StartObject();
+    w.Key("collection");
+    w.String(collection.c_str());
+    w.Key("partition");
+    w.String(partition.c_str());
+    w.Key("baseline");
+    w.Int64(*journal_.baseline(collection, partition));
+    w.Key("imported");
+    w.Int64(int64_t(imported[{collection, partition}]));
+    w.Key("rows");
+    w.Int64(actual);
+    w.Key("ok");
+    w.Bool(actual == expected);
+    w.EndObject();
+    if (actual != expected && bad.empty())
+      bad = collection + "/" + partition + " has " + std::to_string(actual) + " rows, expected " + std::to_string(expected) +
+            " (" + std::to_string(*journal_.baseline(collection, partition)) + " before + " +
+            std::to_string(imported[{collection, partition}]) + " imported)";
+  }
+  w.EndArray();
+  out_.write_line(std::string("{\"kind\":\"summary\",\"tool\":\"mm-bulkinsert\",\"server\":\"") + client_.address() +
+                  "\",\"imported_groups\":" + std::to_string(imported_groups_) + ",\"earlier_groups\":" +
+                  std::to_string(skipped_groups_) + ",\"imported_rows\":" + std::to_string(imported_rows_) +
+                  ",\"partitions\":" + buffer.GetString() + "}");
+  if (!bad.empty()) fail("verification failed: " + bad);
+  log_info("verified row counts of " + std::to_string(touched_.size()) + " partitions");
+}
+
+void BulkImporter::index_and_load() {
+  for (const auto& [name, info] : collections_) {
+    if (options_.create_index && !client_.has_index(name, options_.vector_field)) {
+      IndexSpec spec = index_for_1x(info.engine_type, info.metric, info.index_params);
+      client_.create_index(name, options_.vector_field, spec.index_type, spec.metric, spec.params);
+      log_info("building index " + spec.index_type + " " + spec.params + " (" + spec.metric + ") on " + name);
+      client_.wait_index(name, options_.vector_field, 3600);
+    }
+    if (options_.load) {
+      if (!client_.has_index(name, options_.vector_field))
+        fail("milvus " + client_.address() + ": cannot load " + name + ": it has no index (use --create-index)");
+      client_.load(name, 1800);
+      log_info("loaded " + name);
+    }
+  }
+}
+
+void BulkImporter::verify_sample() {
+  std::mt19937_64 random(std::random_device{}());
+  for (const auto& [name, info] : collections_) {
+    std::vector<const SampleSource*> sources;
+    uint64_t total = 0;
+    for (const auto& s : samples_)
+      if (s.collection == name && s.rows > 0) {
+        sources.push_back(&s);
+        total += s.rows;
+      }
+    if (sources.empty()) continue;
+    // Pick rows uniformly over the collection, then read each id and vector from the source files.
+    std::vector<std::pair<int64_t, std::string>> picked;
+    for (unsigned i = 0; i < options_.verify_sample; ++i) {
+      uint64_t n = random() % total;
+      const SampleSource* s = sources[0];
+      for (const auto* candidate : sources) {
+        if (n < candidate->rows) {
+          s = candidate;
+          break;
+        }
+        n -= candidate->rows;
+      }
+      int id_fd = ::open(s->id_file.c_str(), O_RDONLY | O_CLOEXEC), vec_fd = ::open(s->vector_file.c_str(), O_RDONLY | O_CLOEXEC);
+      if (id_fd < 0 || vec_fd < 0) {
+        if (id_fd >= 0) ::close(id_fd);
+        if (vec_fd >= 0) ::close(vec_fd);
+        fail(s->id_file + ": cannot open the source of --verify-sample");
+      }
+      std::string id_bytes = read_at(id_fd, s->id_file, npy_data_offset(id_fd, s->id_file) + n * 8, 8);
+      std::string vec = read_at(vec_fd, s->vector_file, npy_data_offset(vec_fd, s->vector_file) + n * s->row_bytes, s->row_bytes);
+      ::close(id_fd);
+      ::close(vec_fd);
+      int64_t id;
+      std::memcpy(&id, id_bytes.data(), 8);
+      picked.emplace_back(id, std::move(vec));
+    }
+    for (size_t begin = 0; begin < picked.size(); begin += 1000) {
+      size_t end = std::min(picked.size(), begin + 1000);
+      std::vector<int64_t> ids;
+      for (size_t i = begin; i < end; ++i) ids.push_back(picked[i].first);
+      auto rows = client_.query_vectors(name, options_.id_field, options_.vector_field, ids);
+      for (size_t i = begin; i < end; ++i) {
+        auto [first, last] = rows.equal_range(picked[i].first);
+        bool found = false;
+        for (auto it = first; it != last && !found; ++it) found = it->second == picked[i].second;
+        if (!found)
+          fail("verify-sample: " + name + " id " + std::to_string(picked[i].first) +
+               (first == last ? ": not found in Milvus" : ": the vector in Milvus differs from the source"));
+      }
+    }
+    log_info("verify-sample: " + std::to_string(picked.size()) + " random rows of " + name + " read back bit-exact");
+  }
+}
+
+void BulkImporter::finish() {
+  wait_for_slot(1);
+  if (!failures_.empty())
+    fail(failures_.front() + (failures_.size() > 1 ? " (and " + std::to_string(failures_.size() - 1) + " more)" : ""));
+  verify_counts();
+  if (options_.create_index || options_.load || options_.verify_sample) index_and_load();
+  if (options_.verify_sample) verify_sample();
+}
+
+}  // namespace mm::milvus2x

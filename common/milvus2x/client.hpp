@@ -1,0 +1,91 @@
+// A Milvus 2.x client over gRPC for the calls a migration needs: connect, schema, partitions,
+// import, statistics, index, load and query. Every failure is an mm::Error naming the server,
+// the call and the collection; credentials never appear in messages.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "milvus.grpc.pb.h"
+
+namespace mm::milvus2x {
+
+struct ConnectOptions {
+  std::string address;   // host:port, or http(s)://host:port (https turns TLS on)
+  std::string user;      // with password: the "authorization" header; empty: no auth
+  std::string password;  // from a config file or the environment, never a flag
+  std::string token;     // an API key, used instead of user/password when set
+  std::string database;  // empty: the default database
+  bool tls = false;
+  std::string ca_file, cert_file, key_file;  // cert+key: mutual TLS
+  std::string server_name;                   // overrides the name checked in the server's certificate
+  int timeout_seconds = 60;                  // per call
+};
+
+enum class VectorType { Float, Binary };
+
+struct FieldInfo {
+  std::string name;
+  int data_type = 0;  // schema.DataType
+  bool primary = false, auto_id = false;
+  int64_t dim = 0;
+};
+
+struct ImportProgress {
+  enum class State { Running, Completed, Failed } state = State::Running;
+  int64_t rows = 0;
+  int percent = 0;
+  std::string failed_reason;
+  std::string files;  // comma-joined, as the server reports them
+  int64_t id = 0;
+};
+
+class Client {
+ public:
+  explicit Client(const ConnectOptions& options);
+  ~Client();
+
+  const std::string& address() const { return options_.address; }
+  std::string server_version();
+  void ensure_database();  // creates options.database when it does not exist
+
+  bool has_collection(const std::string& collection);
+  std::vector<FieldInfo> describe_collection(const std::string& collection);
+  void create_collection(const std::string& collection, const std::string& id_field, const std::string& vector_field,
+                         VectorType type, int64_t dim, const std::string& description);
+  bool has_partition(const std::string& collection, const std::string& partition);
+  void create_partition(const std::string& collection, const std::string& partition);
+  int64_t collection_rows(const std::string& collection);
+  int64_t partition_rows(const std::string& collection, const std::string& partition);
+
+  int64_t import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files);
+  ImportProgress import_state(int64_t task);
+  std::vector<ImportProgress> list_imports(const std::string& collection);
+
+  void create_index(const std::string& collection, const std::string& field, const std::string& index_type,
+                    const std::string& metric, const std::string& params_json);
+  bool has_index(const std::string& collection, const std::string& field);
+  // Waits until the index covers every row (or fails).
+  void wait_index(const std::string& collection, const std::string& field, int timeout_seconds);
+  void load(const std::string& collection, int timeout_seconds);
+  // Rows whose primary key is in `ids`: id -> vector bytes (float32 little-endian or packed bits).
+  std::multimap<int64_t, std::string> query_vectors(const std::string& collection, const std::string& id_field,
+                                                    const std::string& vector_field, const std::vector<int64_t>& ids);
+
+ private:
+  void prepare(grpc::ClientContext& context) const;
+  [[noreturn]] void transport_failed(const char* call, const std::string& what, const grpc::Status& status) const;
+  template <typename Response>
+  void check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response) const;
+
+  ConnectOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<milvus::proto::milvus::MilvusService::Stub> stub_;
+};
+
+}  // namespace mm::milvus2x

@@ -1,0 +1,143 @@
+#include "milvus2x/import_journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "errors.hpp"
+#include "manifest.hpp"
+
+namespace mm::milvus2x {
+namespace {
+std::string entry(std::initializer_list<std::pair<const char*, std::string>> strings,
+                  std::initializer_list<std::pair<const char*, int64_t>> numbers) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  for (const auto& [k, v] : strings) {
+    w.Key(k);
+    w.String(v.c_str(), rapidjson::SizeType(v.size()));
+  }
+  for (const auto& [k, v] : numbers) {
+    w.Key(k);
+    w.Int64(v);
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+}  // namespace
+
+ImportJournal::ImportJournal(const std::string& path) : path_(path) {
+  std::ifstream in(path);
+  std::string line;
+  uint64_t line_no = 0;
+  bool torn = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    if (torn) bad_data(path + ":" + std::to_string(line_no - 1) + ": not a journal entry");
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    // Only the last line may be torn (a crash in the middle of a write); it is dropped.
+    if (d.HasParseError() || !d.IsObject()) {
+      torn = true;
+      continue;
+    }
+    apply(line, line_no);
+  }
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd_ < 0) fail_errno(path, "cannot open the import journal", errno);
+  if (torn) append("");  // end the torn line so the next entry starts on its own
+}
+
+ImportJournal::~ImportJournal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void ImportJournal::apply(const std::string& line, uint64_t line_no) {
+  rapidjson::Document d;
+  d.Parse(line.c_str());
+  auto where = path_ + ":" + std::to_string(line_no);
+  if (!d.HasMember("event") || !d["event"].IsString()) bad_data(where + ": journal entry without \"event\"");
+  std::string event = d["event"].GetString();
+  if (event == "baseline") {
+    baselines_[{get_string(d, "collection"), get_string(d, "partition")}] = get_int(d, "rows");
+    return;
+  }
+  auto& g = groups_[get_string(d, "group")];
+  if (event == "submitting") {
+    g = JournalGroup{};
+    g.collection = get_string(d, "collection");
+    g.partition = get_string(d, "partition");
+    g.rows = get_uint(d, "rows");
+  } else if (event == "submitted") {
+    g.task = get_int(d, "task");
+  } else if (event == "completed") {
+    g.task = get_int(d, "task");
+    g.completed = true;
+  } else if (event == "failed") {
+    g.failed = true;
+  } else {
+    bad_data(where + ": unknown journal event \"" + event + "\"");
+  }
+}
+
+void ImportJournal::append(const std::string& json) {
+  std::string line = json + "\n";
+  if (::write(fd_, line.data(), line.size()) != ssize_t(line.size())) fail_errno(path_, "cannot write the import journal", errno);
+  if (fdatasync(fd_) != 0) fail_errno(path_, "cannot sync the import journal", errno);
+}
+
+std::optional<int64_t> ImportJournal::baseline(const std::string& collection, const std::string& partition) const {
+  auto it = baselines_.find({collection, partition});
+  if (it == baselines_.end()) return std::nullopt;
+  return it->second;
+}
+
+const JournalGroup* ImportJournal::group(const std::string& key) const {
+  auto it = groups_.find(key);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> ImportJournal::completed_rows() const {
+  std::map<std::pair<std::string, std::string>, uint64_t> rows;
+  for (const auto& [key, g] : groups_)
+    if (g.completed) rows[{g.collection, g.partition}] += g.rows;
+  return rows;
+}
+
+void ImportJournal::record_baseline(const std::string& collection, const std::string& partition, int64_t rows) {
+  std::string json = entry({{"event", "baseline"}, {"collection", collection}, {"partition", partition}}, {{"rows", rows}});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::record_submitting(const std::string& key, const std::string& collection, const std::string& partition,
+                                      uint64_t rows) {
+  std::string json = entry({{"event", "submitting"}, {"group", key}, {"collection", collection}, {"partition", partition}},
+                           {{"rows", int64_t(rows)}});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::record_submitted(const std::string& key, int64_t task) {
+  std::string json = entry({{"event", "submitted"}, {"group", key}}, {{"task", task}});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::record_completed(const std::string& key, int64_t task, int64_t rows) {
+  std::string json = entry({{"event", "completed"}, {"group", key}}, {{"task", task}, {"rows", rows}});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::record_failed(const std::string& key, int64_t task, const std::string& reason) {
+  std::string json = entry({{"event", "failed"}, {"group", key}, {"reason", reason}}, {{"task", task}});
+  append(json);
+  apply(json, 0);
+}
+
+}  // namespace mm::milvus2x
