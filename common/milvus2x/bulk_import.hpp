@@ -44,6 +44,7 @@ class BulkImporter {
   struct Running {
     std::string key, collection, partition;
     uint64_t rows = 0;
+    std::vector<RowRange> pieces;
     int64_t task = 0;
     int percent = -1;
     std::chrono::steady_clock::time_point last_change;
@@ -65,6 +66,7 @@ class BulkImporter {
   void verify_counts();
   void index_and_load();
   void verify_sample();
+  bool source_has_row(const std::string& collection, int64_t id, const std::string& vector) const;
 
   Client& client_;
   ImportJournal& journal_;

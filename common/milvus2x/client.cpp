@@ -1,6 +1,8 @@
 #include "milvus2x/client.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -85,6 +87,8 @@ int64_t parse_rows(const std::string& text, const std::string& what) {
 
 Client::Client(const ConnectOptions& options) : options_(options) {
   std::string target = target_of(options_);
+  // Certificates only make sense over TLS: giving one asks for it.
+  if (!options_.ca_file.empty() || !options_.cert_file.empty()) options_.tls = true;
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (options_.tls) {
     grpc::SslCredentialsOptions ssl;
@@ -290,7 +294,9 @@ ImportProgress progress_of(const pb::milvus::GetImportStateResponse& r) {
     case pb::common::ImportCompleted: p.state = ImportProgress::State::Completed; p.percent = 100; break;
     case pb::common::ImportFailed:
     case pb::common::ImportFailedAndCleaned: p.state = ImportProgress::State::Failed; break;
-    default: p.state = ImportProgress::State::Running;  // pending, started, persisted, flushed, unknown
+    default:  // pending, started, persisted, flushed, unknown
+      p.state = ImportProgress::State::Running;
+      p.pending = r.state() == pb::common::ImportPending;
   }
   return p;
 }
@@ -394,9 +400,15 @@ std::multimap<int64_t, std::string> Client::query_vectors(const std::string& col
   pb::milvus::QueryRequest request;
   request.set_db_name(options_.database);
   request.set_collection_name(collection);
-  std::string expr = id_field + " in [";
-  for (size_t i = 0; i < ids.size(); ++i) expr += (i ? "," : "") + std::to_string(ids[i]);
-  request.set_expr(expr + "]");
+  // Milvus cannot parse -2^63 as a literal; a range reaches it.
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  std::string list, expr;
+  for (int64_t id : ids)
+    if (id != kMin) list += (list.empty() ? "" : ",") + std::to_string(id);
+  if (!list.empty()) expr = id_field + " in [" + list + "]";
+  if (std::find(ids.begin(), ids.end(), kMin) != ids.end())
+    expr += (expr.empty() ? "" : " or ") + id_field + " < " + std::to_string(kMin + 1);
+  request.set_expr(expr);
   request.add_output_fields(id_field);
   request.add_output_fields(vector_field);
   request.set_consistency_level(pb::common::Strong);

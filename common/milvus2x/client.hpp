@@ -38,6 +38,7 @@ struct FieldInfo {
 
 struct ImportProgress {
   enum class State { Running, Completed, Failed } state = State::Running;
+  bool pending = false;  // queued, not started yet
   int64_t rows = 0;
   int percent = 0;
   std::string failed_reason;

@@ -1,6 +1,7 @@
 #include "milvus2x/import_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,21 @@
 
 namespace mm::milvus2x {
 namespace {
+void write_pieces(JsonWriter& w, const std::vector<RowRange>& pieces) {
+  w.StartArray();
+  for (const auto& p : pieces) {
+    w.StartObject();
+    w.Key("segment");
+    w.String(p.segment.c_str());
+    w.Key("first");
+    w.Uint64(p.first);
+    w.Key("rows");
+    w.Uint64(p.rows);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 std::string entry(std::initializer_list<std::pair<const char*, std::string>> strings,
                   std::initializer_list<std::pair<const char*, int64_t>> numbers) {
   rapidjson::StringBuffer buffer;
@@ -30,6 +46,11 @@ std::string entry(std::initializer_list<std::pair<const char*, std::string>> str
 }  // namespace
 
 ImportJournal::ImportJournal(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd_ < 0) fail_errno(path, "cannot open the import journal", errno);
+  // Two runs sharing a journal would each import what the other has not noted yet.
+  if (flock(fd_, LOCK_EX | LOCK_NB) != 0)
+    bad_usage(path + ": the import journal is in use by another mm-bulkinsert");
   std::ifstream in(path);
   std::string line;
   uint64_t line_no = 0;
@@ -47,8 +68,6 @@ ImportJournal::ImportJournal(const std::string& path) : path_(path) {
     }
     apply(line, line_no);
   }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd_ < 0) fail_errno(path, "cannot open the import journal", errno);
   if (torn) append("");  // end the torn line so the next entry starts on its own
 }
 
@@ -62,6 +81,10 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
   auto where = path_ + ":" + std::to_string(line_no);
   if (!d.HasMember("event") || !d["event"].IsString()) bad_data(where + ": journal entry without \"event\"");
   std::string event = d["event"].GetString();
+  if (event == "target") {
+    target_ = std::make_pair(get_string(d, "server"), get_string(d, "database"));
+    return;
+  }
   if (event == "baseline") {
     baselines_[{get_string(d, "collection"), get_string(d, "partition")}] = get_int(d, "rows");
     return;
@@ -72,6 +95,9 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
     g.collection = get_string(d, "collection");
     g.partition = get_string(d, "partition");
     g.rows = get_uint(d, "rows");
+    if (d.HasMember("pieces") && d["pieces"].IsArray())
+      for (const auto& p : d["pieces"].GetArray())
+        g.pieces.push_back(RowRange{get_string(p, "segment"), get_uint(p, "first"), get_uint(p, "rows")});
   } else if (event == "submitted") {
     g.task = get_int(d, "task");
   } else if (event == "completed") {
@@ -115,11 +141,41 @@ void ImportJournal::record_baseline(const std::string& collection, const std::st
 }
 
 void ImportJournal::record_submitting(const std::string& key, const std::string& collection, const std::string& partition,
-                                      uint64_t rows) {
+                                      uint64_t rows, const std::vector<RowRange>& pieces) {
   std::string json = entry({{"event", "submitting"}, {"group", key}, {"collection", collection}, {"partition", partition}},
                            {{"rows", int64_t(rows)}});
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_pieces(w, pieces);
+  json.insert(json.size() - 1, std::string(",\"pieces\":") + buffer.GetString());
   append(json);
   apply(json, 0);
+}
+
+void ImportJournal::check_target(const std::string& server, const std::string& database) {
+  if (!target_) {
+    std::string json = entry({{"event", "target"}, {"server", server}, {"database", database}}, {});
+    append(json);
+    apply(json, 0);
+    return;
+  }
+  if (target_->first != server || target_->second != database)
+    bad_usage(path_ + ": this journal belongs to Milvus " + target_->first + " database \"" + target_->second +
+              "\", not " + server + " database \"" + database + "\"; use another --journal");
+}
+
+std::optional<std::string> ImportJournal::overlapping(const std::string& key, const std::vector<RowRange>& pieces) const {
+  for (const auto& [other_key, g] : groups_) {
+    if (g.failed) continue;
+    if (other_key == key) {
+      if (!g.pieces.empty() && !pieces.empty() && g.pieces != pieces) return other_key;
+      continue;
+    }
+    for (const auto& a : g.pieces)
+      for (const auto& b : pieces)
+        if (a.segment == b.segment && a.first < b.first + b.rows && b.first < a.first + a.rows) return other_key;
+  }
+  return std::nullopt;
 }
 
 void ImportJournal::record_submitted(const std::string& key, int64_t task) {

@@ -3,8 +3,9 @@
 // already submitted, so no group is imported twice.
 //
 // Entries:
+//   {"event":"target","server":S,"database":D}   the Milvus the journal belongs to (first entry)
 //   {"event":"baseline","collection":C,"partition":P,"rows":N}   rows in P before the first import
-//   {"event":"submitting","group":K,"collection":C,"partition":P,"rows":N}   just before Import
+//   {"event":"submitting","group":K,"collection":C,"partition":P,"rows":N,"pieces":[...]}   just before Import
 //   {"event":"submitted","group":K,"task":T}
 //   {"event":"completed","group":K,"task":T,"rows":N}
 //   {"event":"failed","group":K,"task":T,"reason":R}
@@ -13,12 +14,21 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mm::milvus2x {
+
+// A run of live rows of one 1.x segment: [first, first + rows).
+struct RowRange {
+  std::string segment;  // table_id/segment_id
+  uint64_t first = 0, rows = 0;
+  bool operator==(const RowRange& o) const { return segment == o.segment && first == o.first && rows == o.rows; }
+};
 
 struct JournalGroup {
   std::string collection, partition;
   uint64_t rows = 0;
+  std::vector<RowRange> pieces;
   int64_t task = 0;        // 0 while only "submitting"
   bool completed = false;
   bool failed = false;
@@ -33,13 +43,18 @@ class ImportJournal {
   ImportJournal& operator=(const ImportJournal&) = delete;
 
   const std::string& path() const { return path_; }
+  // Records the target on first use; fails when the journal belongs to another server or database.
+  void check_target(const std::string& server, const std::string& database);
+  // Another live (not failed) group holding any of these rows, if there is one.
+  std::optional<std::string> overlapping(const std::string& key, const std::vector<RowRange>& pieces) const;
   std::optional<int64_t> baseline(const std::string& collection, const std::string& partition) const;
   const JournalGroup* group(const std::string& key) const;
   // Rows of completed groups per (collection, partition), over every run.
   std::map<std::pair<std::string, std::string>, uint64_t> completed_rows() const;
 
   void record_baseline(const std::string& collection, const std::string& partition, int64_t rows);
-  void record_submitting(const std::string& key, const std::string& collection, const std::string& partition, uint64_t rows);
+  void record_submitting(const std::string& key, const std::string& collection, const std::string& partition, uint64_t rows,
+                         const std::vector<RowRange>& pieces);
   void record_submitted(const std::string& key, int64_t task);
   void record_completed(const std::string& key, int64_t task, int64_t rows);
   void record_failed(const std::string& key, int64_t task, const std::string& reason);
@@ -50,6 +65,7 @@ class ImportJournal {
 
   std::string path_;
   int fd_ = -1;
+  std::optional<std::pair<std::string, std::string>> target_;
   std::map<std::pair<std::string, std::string>, int64_t> baselines_;
   std::map<std::string, JournalGroup> groups_;
 };

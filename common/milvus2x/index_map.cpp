@@ -26,7 +26,7 @@ IndexSpec index_for_1x(int engine_type, int metric, const std::string& params_js
   static const char* metrics[] = {"L2", "L2", "IP", "HAMMING", "JACCARD", "JACCARD", "SUBSTRUCTURE", "SUPERSTRUCTURE"};
   IndexSpec spec;
   spec.metric = metric >= 1 && metric <= 7 ? metrics[metric] : "L2";  // TANIMOTO ranks like JACCARD
-  const bool binary = metric >= 3;
+  const bool binary = metric >= 3 && metric <= 7;
   switch (engine_type) {
     case 2: spec = {"IVF_FLAT", spec.metric, pick(p, {{"nlist", 1024}})}; break;
     case 3:

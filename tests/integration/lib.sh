@@ -35,7 +35,7 @@ expect_error() {
   local err=$SCRATCH/stderr.$RANDOM rc=0
   "$@" >/dev/null 2>"$err" || rc=$?
   local errors
-  errors=$(grep -c "error:" "$err" || true)
+  errors=$(grep -c "^[a-z0-9-]*: error: " "$err" || true)
   if [ "$rc" -eq 0 ]; then
     fail "$name: exit status 0"
   elif [ "$rc" -gt 3 ]; then
@@ -45,7 +45,7 @@ expect_error() {
   elif ! grep -q -- "$pattern" "$err"; then
     fail "$name: error does not match '$pattern': $(cat "$err")"
   else
-    pass "$name (exit $rc: $(grep "error:" "$err"))"
+    pass "$name (exit $rc: $(grep "^[a-z0-9-]*: error: " "$err"))"
   fi
 }
 

@@ -21,6 +21,7 @@ std::string secret_from(const char* env, const std::string& file) {
     if (!in) fail(file + ": cannot read the password file");
     std::string secret;
     std::getline(in, secret);
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
     return secret;
   }
   const char* value = std::getenv(env);
@@ -77,9 +78,13 @@ int run(int argc, char** argv) {
   import.vector_field = result["vector-field"].as<std::string>();
   for (const auto& name : {import.id_field, import.vector_field})
     if (!milvus1x::is_valid_2x_name(name)) bad_usage("\"" + name + "\" is not a valid Milvus 2.x field name");
-  import.in_flight = std::max(1u, result["jobs"].as<unsigned>());
+  if (import.id_field == import.vector_field) bad_usage("--id-field and --vector-field must differ");
+  import.in_flight = result["jobs"].as<unsigned>();
   import.poll_seconds = result["poll-interval"].as<double>();
   import.stall_timeout_seconds = result["stall-timeout"].as<int>();
+  if (import.in_flight == 0) bad_usage("--jobs: at least 1");
+  if (import.poll_seconds <= 0 || import.stall_timeout_seconds <= 0 || connect.timeout_seconds <= 0)
+    bad_usage("--poll-interval, --stall-timeout and --timeout must be positive");
   import.create_index = result.count("create-index") > 0;
   import.verify_sample = result["verify-sample"].as<unsigned>();
   import.load = result.count("load") > 0 || import.verify_sample > 0;
@@ -88,6 +93,7 @@ int run(int argc, char** argv) {
   log_info("connected to Milvus " + client.server_version() + " at " + connect.address);
   client.ensure_database();
   ImportJournal journal(result["journal"].as<std::string>());
+  journal.check_target(connect.address, connect.database);
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
   BulkImporter importer(client, journal, out, import);

@@ -1,0 +1,58 @@
+// Azure Blob storage (container = bucket), with Shared Key or SAS authorization. Files up to the
+// part size go in one Put Blob; larger ones as Put Block (in parallel) and Put Block List.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/http.hpp"
+#include "storage/object_store.hpp"
+
+namespace mm::storage {
+
+struct AzureOptions {
+  std::string account;
+  std::string container;
+  std::string endpoint;  // URL; empty: https://<account>.blob.core.windows.net
+  uint64_t part_size = 64ull << 20;
+  unsigned part_jobs = 4;
+  HttpOptions http;
+};
+
+struct AzureCredentials {
+  std::string key;        // base64 account key, for Shared Key; or ...
+  std::string sas_token;  // ... a SAS token (the query string, with or without '?')
+};
+
+class AzureStore final : public RemoteStore {
+ public:
+  AzureStore(AzureOptions options, const AzureCredentials& credentials);
+  void check_bucket(const std::string& probe_key) override;
+  void create_bucket() override;
+  void describe(JsonWriter& w) const override;
+
+ protected:
+  std::optional<ObjectInfo> head(const std::string& key) override;
+  void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
+  std::string display(const std::string& key) const override;
+
+ private:
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  // A request to blob `key` ("" = the container) with `query`, authorized per attempt.
+  HttpRequest request(const std::string& method, const std::string& key, const Params& query,
+                      std::vector<std::string> headers, uint64_t content_length) const;
+  std::string explain(const HttpResponse& answer) const;
+  std::string put_block(const std::string& key, const SourceFile& file, unsigned index, uint64_t offset,
+                        uint64_t length);
+  void put_block_list(const std::string& key, const SourceFile& file, const std::vector<std::string>& ids);
+  std::string container_display() const;
+
+  AzureOptions options_;
+  std::string base_path_;  // path part of the endpoint ("" or "/<account>" for Azurite)
+  std::string origin_;     // scheme://host[:port]
+  std::string key_bytes_;
+  std::string sas_;
+  HttpClient http_;
+};
+
+}  // namespace mm::storage

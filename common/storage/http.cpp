@@ -1,0 +1,240 @@
+#include "storage/http.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include "errors.hpp"
+#include "log.hpp"
+
+namespace mm::storage {
+namespace {
+
+constexpr size_t kMaxBodyKept = 1 << 20;
+
+struct Transfer {
+  const HttpRequest* request;
+  uint64_t sent = 0;  // body bytes handed to curl
+  int read_errno = 0;
+  HttpResponse* response;
+};
+
+size_t read_body(char* buffer, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const HttpRequest& r = *t->request;
+  size_t room = size * count;
+  if (r.fd < 0) {
+    size_t n = std::min(room, r.text.size() - size_t(t->sent));
+    std::memcpy(buffer, r.text.data() + t->sent, n);
+    t->sent += n;
+    return n;
+  }
+  size_t want = size_t(std::min<uint64_t>(room, r.length - t->sent));
+  if (want == 0) return 0;
+  for (;;) {
+    ssize_t got = pread(r.fd, buffer, want, off_t(r.offset + t->sent));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      t->read_errno = got < 0 ? errno : EIO;  // a file that shrank is as bad as a read error
+      return CURL_READFUNC_ABORT;
+    }
+    t->sent += uint64_t(got);
+    return size_t(got);
+  }
+}
+
+// libcurl rewinds the body when it must send it again on the same request (e.g. after a 100-continue refusal).
+int seek_body(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
+  t->sent = uint64_t(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+size_t keep_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  std::string& body = t->response->body;
+  body.append(data, std::min(n, kMaxBodyKept - std::min(kMaxBodyKept, body.size())));
+  return n;
+}
+
+size_t keep_header(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  std::string line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after "100 Continue" or a retry): start over
+    t->response->headers.clear();
+    return n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string::npos) return n;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  size_t b = line.find_first_not_of(" \t", colon + 1);
+  size_t e = line.find_last_not_of(" \t\r\n");
+  t->response->headers[name] = (b == std::string::npos || e < b) ? "" : line.substr(b, e - b + 1);
+  return n;
+}
+
+bool retryable_transport(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail("libcurl: initialisation failed");
+  });
+}
+
+}  // namespace
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+uint64_t HttpResponse::content_length(const std::string& what) const {
+  const std::string text = header("content-length");
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    fail(what + ": answer has no valid Content-Length");
+  return std::stoull(text);
+}
+
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) { global_init(); }
+
+HttpClient::~HttpClient() {
+  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+void* HttpClient::acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      void* h = idle_.back();
+      idle_.pop_back();
+      return h;
+    }
+  }
+  CURL* h = curl_easy_init();
+  if (!h) fail("libcurl: cannot create a handle");
+  return h;
+}
+
+void HttpClient::release(void* handle) {
+  // Forget this request's buffers and callbacks; the handle keeps its open connections for the next.
+  curl_easy_reset(static_cast<CURL*>(handle));
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(handle);
+}
+
+std::string HttpClient::scrub(std::string message) const {
+  for (const auto& secret : options_.secrets) {
+    // Real keys are long; scrubbing a very short test value would only garble the message.
+    if (secret.size() < 8) continue;
+    for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at))
+      message.replace(at, secret.size(), "***");
+  }
+  return message;
+}
+
+HttpResponse HttpClient::send(const HttpRequest& request, const std::string& what) {
+  thread_local std::mt19937 random(std::random_device{}());
+  const unsigned attempts = options_.retry.retries + 1;
+  std::string last_error;
+  for (unsigned attempt = 1;; ++attempt) {
+    HttpResponse response;
+    Transfer transfer{&request, 0, 0, &response};
+    CURL* h = static_cast<CURL*>(acquire());
+    std::vector<std::string> headers = request.headers;
+    if (request.sign) request.sign(headers);
+    curl_slist* list = nullptr;
+    for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
+    char error_buffer[CURL_ERROR_SIZE] = "";
+    const bool has_body = request.method == "PUT" || request.method == "POST";
+    const uint64_t body_size = request.fd >= 0 ? request.length : request.text.size();
+
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    if (request.sigv4) {
+      std::string param = "aws:amz:" + request.sigv4->region + ":" + request.sigv4->service;
+      curl_easy_setopt(h, CURLOPT_AWS_SIGV4, param.c_str());  // copied by libcurl
+      curl_easy_setopt(h, CURLOPT_USERNAME, request.sigv4->access_key.c_str());
+      curl_easy_setopt(h, CURLOPT_PASSWORD, request.sigv4->secret_key.c_str());
+    }
+    if (request.method == "HEAD") {
+      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (request.method == "PUT") {
+      curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, curl_off_t(body_size));
+    } else if (request.method == "POST") {
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body_size));
+    } else if (request.method != "GET") {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (has_body) {
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, read_body);
+      curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_body);
+      curl_easy_setopt(h, CURLOPT_SEEKDATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);  // bounded: 512 KiB per connection
+    }
+
+    CURLcode code = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_slist_free_all(list);
+    release(h);
+
+    if (transfer.read_errno != 0) fail_errno(what, "cannot read the file being uploaded", transfer.read_errno);
+    bool transient;
+    if (code == CURLE_OK) {
+      if (!retryable_status(response.status) || attempt == attempts) return response;
+      transient = true;
+      last_error = "HTTP " + std::to_string(response.status);
+    } else {
+      transient = retryable_transport(code);
+      last_error = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+    }
+    if (!transient || attempt == attempts)
+      fail(scrub(what + ": " + last_error + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : "")));
+    unsigned wait = backoff_ms(options_.retry, attempt, uint32_t(random()));
+    log_debug(scrub(what + ": " + last_error + "; retrying in " + std::to_string(wait) + " ms"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+}
+
+}  // namespace mm::storage

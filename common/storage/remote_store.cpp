@@ -1,0 +1,52 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "errors.hpp"
+#include "log.hpp"
+#include "storage/crypto.hpp"
+#include "storage/object_store.hpp"
+
+namespace mm::storage {
+namespace {
+
+struct OpenFile {
+  int fd;
+  explicit OpenFile(const std::string& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd < 0) fail_errno(path, "cannot open", errno);
+  }
+  ~OpenFile() { ::close(fd); }
+};
+
+}  // namespace
+
+bool RemoteStore::place(const std::string& key, const std::string& path, const ProgressFn& progress) {
+  OpenFile in(path);
+  struct stat st;
+  if (fstat(in.fd, &st) != 0) fail_errno(path, "cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) fail(path + ": not a regular file");
+  // Milvus rejects empty import files; an empty .npy is no valid output of mm-npy either.
+  if (st.st_size == 0) bad_data(path + ": empty file");
+  SourceFile file{path, in.fd, uint64_t(st.st_size), ""};
+  file.sha256 = sha256_file_range(in.fd, path, 0, file.size);
+
+  auto present = head(key);
+  if (present && present->size == file.size && present->sha256 == file.sha256) {
+    log_debug(display(key) + ": already present with the same size and SHA-256, skipped");
+    progress(file.size);
+    return false;
+  }
+  put_file(key, file, progress);
+
+  // Verify, don't trust: the store must now report our size and checksum.
+  auto written = head(key);
+  if (!written) fail(display(key) + ": not found right after upload");
+  if (written->size != file.size || written->sha256 != file.sha256)
+    fail(display(key) + ": after upload the store reports " + std::to_string(written->size) + " bytes, sha256 \"" +
+         written->sha256 + "\"; expected " + std::to_string(file.size) + " bytes, sha256 " + file.sha256);
+  return true;
+}
+
+}  // namespace mm::storage

@@ -1,0 +1,274 @@
+"""Helper of scripts/test-milvus.sh; runs with the test venv's python (see install-test-servers.sh).
+
+  unpack BASE
+      Unpacks the Milvus binaries of the PyPI package `milvus` into BASE/bin (skipped when the
+      checksums match). install-test-servers.sh does this once for all test servers.
+  render DIR [--set KEY=VALUE]... [--set-env KEY=ENVVAR]... [--reuse-ports] [--bin-dir BIN]
+      Makes DIR/bin a symbolic link to BIN (an unpacked BASE/bin) or, without --bin-dir,
+      unpacks the binaries into DIR/bin; renders DIR/configs/milvus.yaml (mode 600) from the package's template with free loopback
+      ports, points the embedded etcd at its own free ports (DIR/configs/etcd.yaml) and applies
+      the overrides. KEY is a dotted milvus.yaml path, e.g. minio.address. --set-env reads the
+      value from the environment variable ENVVAR, so secrets never appear on a command line.
+      Writes DIR/ports.json and prints "proxy_port metrics_port".
+  ready PORT TIMEOUT
+      Waits until a pymilvus client can talk to the proxy on 127.0.0.1:PORT (user/password from
+      the environment variables MM_MILVUS_USER / MM_MILVUS_PASSWORD when auth is on).
+  set-root-password PORT
+      Changes root's password from MM_MILVUS_OLD_PASSWORD to MM_MILVUS_NEW_PASSWORD.
+"""
+
+import json
+import os
+import re
+import socket
+import sys
+import time
+
+# Template keys naming listen ports (MilvusServerConfig.configurable_items ending in _port).
+# Component sections whose advertised address we pin to loopback.
+IP_SECTIONS = ("rootCoord", "proxy", "queryCoord", "queryNode", "indexNode", "dataCoord", "dataNode")
+KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_]+):(.*)$")
+
+
+def die(msg):
+    sys.stderr.write(f"test-milvus-helper: error: {msg}\n")
+    sys.exit(1)
+
+
+def port_is_free(port):
+    # Without SO_REUSEADDR, like the check in MilvusServerConfig.resolve(): a port still in
+    # TIME_WAIT counts as taken.
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def free_ports(names, previous):
+    """One distinct free port per name; reuses previous[name] when it is still free."""
+    held, ports = [], {}
+    try:
+        for name in names:
+            old = previous.get(name)
+            if isinstance(old, int) and old not in ports.values() and port_is_free(old):
+                ports[name] = old
+                continue
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))  # kept open until all are chosen: no duplicates
+            held.append(s)
+            ports[name] = s.getsockname()[1]
+    finally:
+        for s in held:
+            s.close()
+    return ports
+
+
+def yaml_scalar(value, force_string=False):
+    if not force_string and re.fullmatch(r"[A-Za-z0-9_./:@-]+", value):
+        return value
+    return json.dumps(value)  # a JSON string is a valid double-quoted YAML scalar
+
+
+def set_yaml_key(lines, dotted, text):
+    """Sets dotted key (2-space indented block YAML, as in the Milvus template) to text.
+    Replaces the existing entry or inserts the missing levels under the deepest existing one."""
+    want = dotted.split(".")
+    path, best = [], (0, -1)  # (matched depth, line index of the deepest matched section)
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue
+        m = KEY_LINE.match(line)
+        if not m:
+            continue
+        level = len(m.group(1)) // 2
+        path = path[:level] + [m.group(2)]
+        if path == want:
+            lines[i] = f"{m.group(1)}{m.group(2)}: {text}"
+            return
+        if len(path) > best[0] and path == want[: len(path)]:
+            best = (len(path), i)
+    depth, at = best
+    new = []
+    for level in range(depth, len(want)):
+        leaf = level == len(want) - 1
+        new.append("  " * level + want[level] + (f": {text}" if leaf else ":"))
+    if at < 0:
+        lines.extend([""] + new)
+    else:
+        lines[at + 1:at + 1] = new
+
+
+def cmd_render(args):
+    if not args:
+        die("render: DIR missing")
+    base = os.path.abspath(args[0])
+    sets, reuse, bin_dir = [], False, None
+    rest = args[1:]
+    while rest:
+        opt = rest.pop(0)
+        if opt == "--reuse-ports":
+            reuse = True
+            continue
+        if opt == "--bin-dir" and rest:
+            bin_dir = os.path.abspath(rest.pop(0))
+            if not os.access(os.path.join(bin_dir, "milvus"), os.X_OK):
+                die(f"render: {bin_dir}/milvus missing; run scripts/install-test-servers.sh")
+            continue
+        if opt not in ("--set", "--set-env") or not rest:
+            die(f"render: bad argument {opt!r}")
+        key, sep, val = rest.pop(0).partition("=")
+        if not sep or not key:
+            die(f"render: {opt} wants KEY=VALUE")
+        if opt == "--set-env":
+            if val not in os.environ:
+                die(f"render: environment variable {val} is not set (for {key})")
+            sets.append((key, yaml_scalar(os.environ[val], force_string=True)))
+        else:
+            sets.append((key, yaml_scalar(val)))
+
+    import milvus  # the PyPI package "milvus" (embedded Milvus 2.3 standalone)
+    from milvus import MilvusServerConfig, _initialize_data_files
+
+    cfg = MilvusServerConfig(data_dir=base)
+    port_keys = sorted(k for k in cfg.configurable_items if k.endswith("_port"))
+    names = port_keys + ["metrics_port", "etcd_peer_port"]
+    previous = {}
+    ports_file = os.path.join(base, "ports.json")
+    if reuse and os.path.exists(ports_file):
+        with open(ports_file, encoding="utf-8") as f:
+            previous = json.load(f)
+    old_umask = os.umask(0o077)  # the config may hold storage secrets
+    try:
+        for attempt in range(3):
+            ports = free_ports(names, previous)
+            for k in port_keys:
+                cfg.configs[k] = ports[k]
+            try:
+                cfg.resolve()  # fills the template, writes DIR/configs/milvus.yaml and glog.conf
+                break
+            except RuntimeError as ex:  # a port was taken meanwhile: pick new ones
+                if attempt == 2:
+                    die(f"render: no free ports: {ex}")
+                previous = {}
+        conf_dir = os.path.join(base, "configs")
+        conf = os.path.join(conf_dir, "milvus.yaml")
+        etcd_conf = os.path.join(conf_dir, "etcd.yaml")
+        client = f"http://127.0.0.1:{ports['etcd_port']}"
+        peer = f"http://127.0.0.1:{ports['etcd_peer_port']}"
+        # Without a config file the embedded etcd listens on the fixed ports 2379/2380.
+        with open(etcd_conf, "w", encoding="utf-8") as f:
+            f.write(
+                "name: milvus-mm-test\n"
+                f"listen-client-urls: {client}\n"
+                f"advertise-client-urls: {client}\n"
+                f"listen-peer-urls: {peer}\n"
+                f"initial-advertise-peer-urls: {peer}\n"
+                f"initial-cluster: milvus-mm-test={peer}\n"
+            )
+        with open(conf, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        fixed = [
+            ("etcd.endpoints", f"127.0.0.1:{ports['etcd_port']}"),
+            ("etcd.config.path", etcd_conf),
+            # Stopping: a query node waits for its segments to move elsewhere (never, when
+            # standalone) up to queryNode.gracefulStopTimeout; keep stops short.
+            ("common.gracefulStopTimeout", "5"),
+            ("queryNode.gracefulStopTimeout", "2"),
+            ("indexNode.gracefulStopTimeout", "2"),
+            # A killed server leaves its etcd sessions behind; a restart waits for them to expire.
+            ("common.session.ttl", "10"),
+            ("log.stdout", "false"),
+            ("minio.address", "127.0.0.1"),
+        ] + [(f"{s}.ip", "127.0.0.1") for s in IP_SECTIONS]
+        for key, text in fixed + sets:
+            set_yaml_key(lines, key, text)
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        os.chmod(conf, 0o600)
+        with open(ports_file, "w", encoding="utf-8") as f:
+            json.dump(ports, f, indent=1, sort_keys=True)
+    finally:
+        os.umask(old_umask)
+    link = os.path.join(base, "bin")
+    if bin_dir:
+        if os.path.islink(link) or not os.path.exists(link):
+            if os.path.islink(link):
+                os.unlink(link)
+            os.symlink(bin_dir, link)
+        elif not os.path.isdir(link):
+            die(f"{link} is in the way")
+        # else: DIR/bin is a private unpacked copy from an earlier start; keep using it
+    else:
+        _initialize_data_files(base)
+    print(ports["proxy_port"], ports["metrics_port"])
+
+
+def cmd_unpack(args):
+    if len(args) != 1:
+        die("unpack BASE")
+    from milvus import _initialize_data_files
+
+    _initialize_data_files(os.path.abspath(args[0]))
+
+
+def connect(port, timeout):
+    from pymilvus import connections
+
+    kwargs = {}
+    user = os.environ.get("MM_MILVUS_USER", "")
+    if user:
+        kwargs = {"user": user, "password": os.environ.get("MM_MILVUS_PASSWORD", "")}
+    connections.connect("default", host="127.0.0.1", port=str(port), timeout=timeout, **kwargs)
+
+
+def cmd_ready(args):
+    if len(args) != 2:
+        die("ready PORT TIMEOUT")
+    port, timeout = int(args[0]), float(args[1])
+    from pymilvus import connections, utility
+
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            connect(port, timeout=max(1.0, min(5.0, deadline - time.monotonic())))
+            version = utility.get_server_version()
+            utility.list_collections()
+            connections.disconnect("default")
+            print(version)
+            return
+        except Exception as ex:  # any failure: not ready yet
+            last = ex
+            try:
+                connections.disconnect("default")
+            except Exception:
+                pass
+            time.sleep(0.5)
+    die(f"proxy on 127.0.0.1:{port} not usable after {timeout:.0f}s: {last}")
+
+
+def cmd_set_root_password(args):
+    if len(args) != 1:
+        die("set-root-password PORT")
+    from pymilvus import utility
+
+    os.environ["MM_MILVUS_USER"] = "root"
+    os.environ["MM_MILVUS_PASSWORD"] = os.environ["MM_MILVUS_OLD_PASSWORD"]
+    connect(int(args[0]), timeout=10)
+    utility.update_password("root", os.environ["MM_MILVUS_OLD_PASSWORD"], os.environ["MM_MILVUS_NEW_PASSWORD"])
+
+
+def main():
+    if len(sys.argv) < 2:
+        die("usage: unpack|render|ready|set-root-password ...")
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"unpack": cmd_unpack, "render": cmd_render, "ready": cmd_ready, "set-root-password": cmd_set_root_password}.get(
+        cmd, lambda _: die(f"unknown command {cmd}"))(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# Throw-away Milvus 2.3 standalone server for tests: the real server binary shipped in the PyPI
+# package "milvus" (installed by scripts/install-test-servers.sh into a venv).
+#
+#   scripts/test-milvus.sh start DIR [local | minio MINIO_DIR] [--auth]
+#   scripts/test-milvus.sh stop DIR
+#
+# local (default): common.storageType=local, data and imported files on this file system
+#                  (bulk-insert file paths are absolute paths).
+# minio MINIO_DIR: common.storageType=remote through the MinIO started by
+#                  scripts/test-minio.sh start MINIO_DIR (its port, bucket and credentials);
+#                  bulk-insert file paths are object keys in that bucket.
+# --auth (or MM_TEST_MILVUS_AUTH=1): common.security.authorizationEnabled=true; root's password
+#                  is then changed from the default to $MM_TEST_MILVUS_ROOT_PASSWORD or a random
+#                  one, written to DIR/password (mode 600); DIR/user holds "root" (only while
+#                  auth is on; a later start of DIR reuses DIR/password).
+#
+# After "start", DIR holds:
+#   port           the proxy's gRPC (and HTTP) port on 127.0.0.1 (uri: http://127.0.0.1:<port>)
+#   metrics_port   health check: http://127.0.0.1:<metrics_port>/healthz
+#   ports.json     every port used (the embedded etcd's too), reused when DIR is started again
+#   milvus.pid, configs/milvus.yaml (mode 600: may hold the storage secrets), data/, logs/,
+#   bin -> $MM_TOOLS_DIR/milvus-server/bin (the unpacked server, shared by all test servers)
+#
+# Milvus runs directly (no Python wrapper process) in a clean environment; storage secrets go
+# into the mode-600 config file, never onto a command line or into Milvus' environment.
+# Environment knobs: MM_TEST_MILVUS_START_TIMEOUT (seconds, default 180),
+#                    MM_TEST_MILVUS_STOP_TIMEOUT (seconds, default 5; then SIGKILL), MM_TOOLS_DIR.
+set -euo pipefail
+
+PROG=${0##*/}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+HELPER=$SCRIPT_DIR/test-milvus-helper.py
+TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
+PY=$TOOLS_DIR/venv/bin/python
+BIN_DIR=$TOOLS_DIR/milvus-server/bin # unpacked once by install-test-servers.sh
+STORAGE_FATAL='signature we calculated does not match|InvalidAccessKeyId|AccessDenied|Access Denied|NoSuchBucket|specified bucket does not exist'
+
+die() {
+    printf '%s: error: %s\n' "$PROG" "$*" >&2
+    exit 1
+}
+
+usage() {
+    cat >&2 <<EOF
+usage: $PROG start DIR [local | minio MINIO_DIR] [--auth]
+       $PROG stop DIR
+EOF
+    exit 2
+}
+
+abs_dir() {
+    (cd "$1" && pwd -P)
+}
+
+# Prints the pid in DIR/milvus.pid if it is alive and is the Milvus of DIR (a milvus binary
+# running in DIR; the binary itself is shared by all test servers).
+live_pid() {
+    local dir=$1 pid state exe cwd
+    [[ -f $dir/milvus.pid ]] || return 0
+    pid=$(tr -dc '0-9' <"$dir/milvus.pid")
+    [[ -n $pid && -r /proc/$pid/stat ]] || return 0
+    state=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 0
+    [[ $state != Z ]] || return 0
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 0
+    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 0
+    [[ ${exe##*/} == milvus && $cwd == "$dir" ]] || return 0
+    printf '%s\n' "$pid"
+}
+
+elapsed_ms() {
+    echo $((($(date +%s%N) - $1) / 1000000))
+}
+
+random_string() {
+    local n=$1 s
+    s=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c "$n" || true)
+    [[ ${#s} -eq $n ]] || die "could not generate a random string"
+    printf '%s' "$s"
+}
+
+# Where to look when something went wrong: the log files, the last warnings and errors (Milvus
+# logs to stdout until its file logger is set up, then to logs/standalone-*.log) and the end of
+# stderr (panics).
+show_logs() {
+    local dir=$1 f
+    printf '%s: logs are in %s/logs:\n' "$PROG" "$dir" >&2
+    ls -l "$dir/logs" >&2 2>/dev/null || true
+    printf -- '--- last warnings and errors:\n' >&2
+    cat "$dir/logs/milvus-stdout.log" "$dir"/logs/standalone*.log 2>/dev/null |
+        grep -E '\[(WARN|ERROR|FATAL|PANIC)\]' | tail -n 15 | cut -c 1-400 >&2 || true
+    f=$dir/logs/milvus-stderr.log
+    if [[ -s $f ]]; then
+        printf -- '--- last lines of %s:\n' "$f" >&2
+        tail -n 15 "$f" | cut -c 1-400 >&2
+    fi
+}
+
+rss_kib() {
+    awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo '?'
+}
+
+cmd_start() {
+    local dir=$1
+    shift
+    local mode=local minio_dir='' auth=${MM_TEST_MILVUS_AUTH:-0}
+    while (($#)); do
+        case $1 in
+        local) mode=local ;;
+        minio)
+            (($# >= 2)) || usage
+            mode=minio
+            minio_dir=$2
+            shift
+            ;;
+        --auth) auth=1 ;;
+        *) usage ;;
+        esac
+        shift
+    done
+    [[ $auth == 0 || $auth == 1 ]] || die "MM_TEST_MILVUS_AUTH must be 0 or 1"
+    [[ -x $PY && -x $BIN_DIR/milvus ]] || die "$PY or $BIN_DIR/milvus not found; run scripts/install-test-servers.sh"
+    command -v curl >/dev/null 2>&1 || die "'curl' not found in PATH"
+    local timeout=${MM_TEST_MILVUS_START_TIMEOUT:-180}
+    [[ $timeout =~ ^[0-9]+$ ]] || die "MM_TEST_MILVUS_START_TIMEOUT must be a whole number of seconds"
+
+    mkdir -p "$dir"
+    dir=$(abs_dir "$dir")
+    local t0
+    t0=$(date +%s%N)
+    if [[ -n $(live_pid "$dir") ]]; then
+        die "Milvus for $dir is already running (pid $(live_pid "$dir")); run '$PROG stop $dir' first"
+    fi
+
+    local access_key='' secret_key=''
+    local -a sets=(--set "common.security.authorizationEnabled=$([[ $auth == 1 ]] && echo true || echo false)")
+    if [[ $mode == minio ]]; then
+        [[ -d $minio_dir ]] || die "MinIO directory $minio_dir not found"
+        minio_dir=$(abs_dir "$minio_dir")
+        local f
+        for f in port bucket access_key secret_key; do
+            [[ -s $minio_dir/$f ]] || die "$minio_dir/$f missing; run scripts/test-minio.sh start $minio_dir first"
+        done
+        access_key=$(<"$minio_dir/access_key")
+        secret_key=$(<"$minio_dir/secret_key")
+        curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$(<"$minio_dir/port")/minio/health/ready" ||
+            die "MinIO of $minio_dir is not answering on port $(<"$minio_dir/port")"
+        sets+=(
+            --set common.storageType=remote
+            --set minio.address=127.0.0.1
+            --set "minio.port=$(<"$minio_dir/port")"
+            --set minio.useSSL=false
+            --set "minio.bucketName=$(<"$minio_dir/bucket")"
+            --set minio.cloudProvider=aws
+            --set-env minio.accessKeyID=MM_MINIO_ACCESS_KEY
+            --set-env minio.secretAccessKey=MM_MINIO_SECRET_KEY
+        )
+    else
+        sets+=(--set common.storageType=local)
+    fi
+
+    local attempt ports proxy_port metrics_port pid ok=0
+    # Interrupted while starting: leave no server behind.
+    # shellcheck disable=SC2064 # expand $dir now
+    trap "cmd_stop '$dir' 5; exit 130" INT TERM
+    for attempt in 1 2 3; do
+        # Renders DIR/configs, links DIR/bin. The secrets travel in the helper's environment.
+        ports=$(MM_MINIO_ACCESS_KEY=$access_key MM_MINIO_SECRET_KEY=$secret_key \
+            "$PY" "$HELPER" render "$dir" --reuse-ports --bin-dir "$BIN_DIR" "${sets[@]}") ||
+            die "could not render the Milvus configuration in $dir"
+        read -r proxy_port metrics_port <<<"$ports"
+        printf '%s\n' "$proxy_port" >"$dir/port"
+        printf '%s\n' "$metrics_port" >"$dir/metrics_port"
+        mkdir -p "$dir/logs" "$dir/run"
+
+        # What the `milvus` package's own launcher does, without its Python parent process:
+        # cwd DIR, DEPLOY_MODE/METRICS_PORT/MILVUS_RUN_DIR, the bundled libraries first.
+        # Milvus maps environment variables onto config keys, so it gets a clean environment;
+        # OPENBLAS_* is kept (this machine sets it for old OpenBLAS builds like the bundled one).
+        local -a envs=(
+            PATH=/usr/local/bin:/usr/bin:/bin HOME="$dir" LANG=C.UTF-8
+            DEPLOY_MODE=STANDALONE METRICS_PORT="$metrics_port" MILVUS_RUN_DIR="$dir/run"
+            MILVUSCONF="$dir/configs" LD_LIBRARY_PATH="$dir/bin"
+        )
+        local v
+        for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS; do
+            [[ -z ${!v:-} ]] || envs+=("$v=${!v}")
+        done
+        (cd "$dir" && exec env -i "${envs[@]}" setsid "$dir/bin/milvus" run standalone \
+            </dev/null >"$dir/logs/milvus-stdout.log" 2>"$dir/logs/milvus-stderr.log") &
+        pid=$!
+        disown "$pid" 2>/dev/null || true
+        printf '%s\n' "$pid" >"$dir/milvus.pid"
+
+        local deadline=$((SECONDS + timeout))
+        while ((SECONDS < deadline)); do
+            kill -0 "$pid" 2>/dev/null || break
+            if [[ $(curl -sS --max-time 2 "http://127.0.0.1:$metrics_port/healthz" 2>/dev/null) == *OK* ]]; then
+                ok=1
+                break
+            fi
+            # Storage errors that retrying cannot cure: fail now, not after the timeout.
+            if [[ $mode == minio ]] && grep -q -E "$STORAGE_FATAL" "$dir/logs/milvus-stdout.log" 2>/dev/null; then
+                show_logs "$dir"
+                cmd_stop "$dir" 5 || true
+                die "Milvus cannot use the bucket of $minio_dir (wrong credentials or bucket?)"
+            fi
+            sleep 0.2
+        done
+        ((ok)) && break
+        if kill -0 "$pid" 2>/dev/null; then
+            show_logs "$dir"
+            cmd_stop "$dir" 5 || true
+            die "Milvus not healthy within ${timeout}s"
+        fi
+        if cat "$dir"/logs/*.log 2>/dev/null | grep -q -i 'address already in use'; then
+            printf '%s: a port was taken, retrying with other ports (attempt %s)\n' "$PROG" "$attempt" >&2
+            rm -f "$dir/ports.json"
+            continue
+        fi
+        show_logs "$dir"
+        die "Milvus exited during startup"
+    done
+    ((ok)) || { show_logs "$dir"; die "Milvus could not bind free ports after 3 attempts"; }
+    local healthy_ms
+    healthy_ms=$(elapsed_ms "$t0")
+
+    # Healthy is not yet serving: wait until a real client gets answers.
+    local user='' password=''
+    if [[ $auth == 1 ]]; then
+        user=root
+        if [[ -s $dir/password ]]; then
+            password=$(<"$dir/password") # DIR started again: its root password was set before
+        else
+            password=${MM_TEST_MILVUS_ROOT_PASSWORD:-$(random_string 24)}
+            if ! MM_MILVUS_OLD_PASSWORD=Milvus MM_MILVUS_NEW_PASSWORD=$password \
+                timeout 60 "$PY" "$HELPER" set-root-password "$proxy_port"; then
+                show_logs "$dir"
+                cmd_stop "$dir" 5 || true
+                die "could not set root's password"
+            fi
+            local old_umask
+            old_umask=$(umask)
+            umask 077
+            printf '%s' "$password" >"$dir/password"
+            umask "$old_umask"
+        fi
+        chmod 600 "$dir/password"
+        printf '%s\n' "$user" >"$dir/user"
+    else
+        rm -f "$dir/user" # DIR/password stays: it is still root's password in the metadata
+    fi
+    local version
+    if ! version=$(MM_MILVUS_USER=$user MM_MILVUS_PASSWORD=$password \
+        timeout $((timeout + 10)) "$PY" "$HELPER" ready "$proxy_port" "$timeout"); then
+        show_logs "$dir"
+        cmd_stop "$dir" 5 || true
+        die "Milvus proxy on port $proxy_port does not answer"
+    fi
+
+    trap - INT TERM
+    printf '%s: milvus %s pid %s on 127.0.0.1:%s (%s storage%s), healthy in %s ms, serving in %s ms, RSS %s KiB, dir %s\n' \
+        "$PROG" "$version" "$pid" "$proxy_port" "$mode" "$([[ $auth == 1 ]] && echo ', auth on')" \
+        "$healthy_ms" "$(elapsed_ms "$t0")" "$(rss_kib "$pid")" "$dir" >&2
+}
+
+# cmd_stop DIR [TIMEOUT]: a failed start passes a short TIMEOUT (a Milvus that never became
+# healthy may not react to SIGTERM at all).
+cmd_stop() {
+    local dir=$1
+    [[ -d $dir ]] || return 0
+    dir=$(abs_dir "$dir")
+    local timeout=${2:-${MM_TEST_MILVUS_STOP_TIMEOUT:-5}}
+    [[ $timeout =~ ^[0-9]+$ ]] || die "MM_TEST_MILVUS_STOP_TIMEOUT must be a whole number of seconds"
+    local pid
+    pid=$(live_pid "$dir")
+    if [[ -z $pid ]]; then
+        rm -f "$dir/milvus.pid"
+        return 0
+    fi
+    # SIGTERM: graceful stop, about 2 s when nothing is loaded. With a loaded collection Milvus
+    # 2.3 standalone takes 10 s or more: it stops rootcoord first, and querycoord then waits
+    # for calls to it to give up. So the wait is short and SIGKILL follows. Data survives a
+    # kill (etcd and rocksmq have write-ahead logs, imported segments are already persisted),
+    # and with common.session.ttl=10 a restart waits at most ~10 s for the dead sessions.
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + timeout))
+    while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    if [[ -n $(live_pid "$dir") ]]; then
+        printf '%s: milvus pid %s not stopped after %ss (usual with loaded collections), killing it\n' "$PROG" "$pid" "$timeout" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        deadline=$((SECONDS + 10))
+        while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
+            sleep 0.1
+        done
+        [[ -z $(live_pid "$dir") ]] || die "could not kill milvus pid $pid"
+    fi
+    deadline=$((SECONDS + 5))
+    while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    rm -f "$dir/milvus.pid"
+}
+
+main() {
+    (($# >= 2)) || usage
+    local cmd=$1 dir=$2
+    shift 2
+    [[ -n $dir ]] || usage
+    case $cmd in
+    start) cmd_start "$dir" "$@" ;;
+    stop)
+        (($# == 0)) || usage
+        cmd_stop "$dir"
+        ;;
+    *) usage ;;
+    esac
+}
+
+main "$@"

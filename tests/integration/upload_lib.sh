@@ -1,0 +1,69 @@
+# Helpers for the mm-upload tests; source after lib.sh.
+# Exported: a test may change HOME, and the server scripts must still find the tools.
+export MM_TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
+TOOLS_DIR=$MM_TOOLS_DIR
+# The independent checker runs in the test servers' venv (it has the minio and azure-storage-blob packages).
+CHECK_PY=${MM_CHECK_PY:-$TOOLS_DIR/venv/bin/python}
+check_objects() { "$CHECK_PY" "$MM_SRC/tests/integration/check_objects.py" "$@"; }
+
+# ensure_test_servers: installs MinIO and the venv (scripts/install-test-servers.sh) when missing.
+ensure_test_servers() {
+  if [ ! -x "$CHECK_PY" ] || [ ! -x "${MM_MINIO:-$TOOLS_DIR/bin/minio}" ]; then
+    "$MM_SRC/scripts/install-test-servers.sh" >&2
+  fi
+}
+
+# make_groups DIR: real groups from a generated 1.x installation plus synthetic ones (random
+# bytes: mm-upload does not parse them) big enough for multipart: 23 MB and 3 MB data files.
+# Prints the manifest path.
+make_groups() {
+  local dir=$1
+  $PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$dir/fx" --seed 9 >/dev/null
+  pipeline --sqlite "$dir/fx/db/meta.sqlite" -- --tables "$dir/fx/db/tables" -- --out "$dir/npy" --group-size 64K >"$dir/groups.jsonl"
+  local name size
+  for name in big:23000000 mid:3000000; do
+    size=${name#*:}
+    name=${name%%:*}
+    mkdir -p "$dir/syn/$name"
+    head -c "$size" /dev/urandom >"$dir/syn/$name/data.npy"
+    head -c 4096 /dev/urandom >"$dir/syn/$name/id.npy"
+    printf '{"kind":"group","collection":"synthetic","partition":"_default","name":"%s","rows":1,"files":{"id":"%s","data":"%s"}}\n' \
+      "$name" "$dir/syn/$name/id.npy" "$dir/syn/$name/data.npy" >>"$dir/groups.jsonl"
+  done
+  echo "$dir/groups.jsonl"
+}
+
+# secrets_file SECRET...: the secrets, one a line, in a private file for grep -f (a secret given
+# to grep as an argument would itself be in a command line). Prints its path.
+secrets_file() {
+  local f
+  f=$(umask 077 && mktemp "$SCRATCH/secrets.XXXXXX")
+  printf '%s\n' "$@" >"$f"
+  echo "$f"
+}
+
+# watch_cmdlines PID SECRET...: while PID runs, reads every process's command line; fails the
+# test if one holds a secret. Call right after starting PID in the background.
+watch_cmdlines() {
+  local pid=$1 f seen= looks=0 secrets
+  shift
+  secrets=$(secrets_file "$@")
+  while kill -0 "$pid" 2>/dev/null; do
+    for f in /proc/[0-9]*/cmdline; do
+      tr '\0' ' ' 2>/dev/null <"$f" | grep -qFf "$secrets" && seen="$seen ${f%/cmdline} ($(cat "${f%/cmdline}/comm" 2>/dev/null))"
+    done
+    looks=$((looks + 1))
+  done
+  [ -z "$seen" ] && pass "no secret in any /proc/*/cmdline ($looks looks during the run)" || fail "a secret is visible in the command line of:$seen"
+}
+
+# no_secret_in NAME FILE SECRET...: the file (output, stderr) contains none of the secrets.
+no_secret_in() {
+  local name=$1 file=$2
+  shift 2
+  if grep -qFf "$(secrets_file "$@")" "$file"; then
+    fail "$name: a secret appears in $(basename "$file")"
+  else
+    pass "$name: no secret in $(basename "$file")"
+  fi
+}
