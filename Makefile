@@ -7,8 +7,10 @@ JOBS ?= $(shell nproc)
 
 all: build
 
+# Debian packages, then the real servers the tests run against (MinIO, Milvus 2.3, Azurite) in ~/.cache/milvus-mm.
 deps:
 	scripts/install-deps.sh
+	scripts/install-test-servers.sh
 
 build:
 	@test -f $(BUILD)/build.ninja || cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

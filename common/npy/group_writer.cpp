@@ -24,6 +24,7 @@ namespace mm::npy {
 namespace {
 
 constexpr uint64_t kWindowBytes = 4ull << 20;  // rows handled per step: bounds memory per worker
+constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;  // shorter delete-free runs are cheaper through the window
 std::atomic<bool> g_kernel_copy{true};         // cleared when copy_file_range is not supported
 
 class OutFile {
@@ -98,23 +99,24 @@ uint64_t physical_row(const std::vector<uint32_t>& deleted, uint64_t live) {
   return row;
 }
 
-// Appends the live rows among physical rows [begin, end) of `in` to `out`. Delete-free windows go
-// through the kernel; windows with deletes are read, compacted and written.
+// Appends the live rows among physical rows [begin, end) of `in` to `out`. Long delete-free runs
+// go through the kernel; elsewhere a window of rows is read, compacted and written, so short runs
+// between deletes cost one read and one write per window, not a system call each.
 void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const std::vector<uint32_t>& deleted,
                     uint64_t begin, uint64_t end, OutFile& out, std::vector<char>& buffer,
                     const std::function<void(uint64_t)>& progress) {
   const uint64_t window = std::max<uint64_t>(1, buffer.size() / row_size);
+  const uint64_t kernel_rows = std::max<uint64_t>(1, kKernelCopyMinBytes / row_size);
   auto next_deleted = std::lower_bound(deleted.begin(), deleted.end(), begin);
   uint64_t row = begin;
   while (row < end) {
-    uint64_t stop = next_deleted == deleted.end() ? end : std::min<uint64_t>(end, *next_deleted);
-    if (stop > row) {  // a run without deletes: one kernel copy, however long
-      out.copy_from(in, in_path, kHeaderBytes + row * row_size, (stop - row) * row_size, buffer);
-      progress((stop - row) * row_size);
-      row = stop;
+    uint64_t run_end = next_deleted == deleted.end() ? end : std::min<uint64_t>(end, *next_deleted);
+    if (run_end - row >= kernel_rows) {
+      out.copy_from(in, in_path, kHeaderBytes + row * row_size, (run_end - row) * row_size, buffer);
+      progress((run_end - row) * row_size);
+      row = run_end;
       continue;
     }
-    // Rows with deletes nearby: read a window and keep its live rows.
     uint64_t window_end = std::min(end, row + window);
     OutFile::read_exact(in, in_path, kHeaderBytes + row * row_size, buffer.data(), size_t((window_end - row) * row_size));
     size_t kept = 0;
@@ -123,7 +125,7 @@ void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const
         ++next_deleted;
         continue;
       }
-      std::memmove(buffer.data() + kept, buffer.data() + (r - row) * row_size, row_size);
+      if (kept != (r - row) * row_size) std::memmove(buffer.data() + kept, buffer.data() + (r - row) * row_size, row_size);
       kept += row_size;
     }
     out.write_all(buffer.data(), kept);

@@ -2,10 +2,12 @@
 #pragma once
 #include <cxxopts.hpp>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "errors.hpp"
 #include "log.hpp"
 
 namespace mm::cli {
@@ -35,6 +37,21 @@ inline const char* kCommonExitCodes =
     "  1  failure: I/O, server or environment\n"
     "  2  usage: bad flags or configuration\n"
     "  3  bad input data: files or metadata that fail validation\n";
+
+// For the tools that filter a manifest: adds the MANIFEST operand and the common options, parses,
+// and handles --help/--version (then returns nothing: exit 0). Extra operands are a usage error.
+inline std::optional<cxxopts::ParseResult> parse_manifest_tool(cxxopts::Options& options, int argc, char** argv) {
+  options.positional_help("[MANIFEST]");
+  options.add_options()("manifest", "input manifest, '-' for stdin",
+                         cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
+  options.parse_positional({"manifest"});
+  add_common_options(options);
+  auto result = options.parse(argc, argv);
+  if (handle_common_options(options, result, kCommonExitCodes)) return std::nullopt;
+  if (!result.unmatched().empty())
+    bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
+  return result;
+}
 
 inline std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;

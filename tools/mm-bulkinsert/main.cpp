@@ -30,7 +30,6 @@ std::string secret_from(const char* env, const std::string& file) {
 
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-bulkinsert", "Create the collections and partitions of MANIFEST (default: stdin) in Milvus 2.x, import each group once with the Import RPC, wait, and verify every partition's row count. Other records pass through.");
-  options.positional_help("[MANIFEST]");
   options.add_options("Server")
     ("address", "Milvus 2.x: host:port or http(s)://host:port", cxxopts::value<std::string>()->default_value("localhost:19530"), "ADDR")
     ("user", "user name (the password comes from MM_MILVUS_PASSWORD or --password-file; an API key from MM_MILVUS_TOKEN)", cxxopts::value<std::string>()->default_value(""), "NAME")
@@ -51,13 +50,10 @@ int run(int argc, char** argv) {
     ("stall-timeout", "fail an import that makes no progress for this many seconds", cxxopts::value<int>()->default_value("3600"), "S")
     ("create-index", "build the 2.x index nearest to each collection's 1.x index")
     ("load", "load each collection (needs an index)")
-    ("verify-sample", "read N random rows per collection back by id and compare them bit-exactly with the source files (implies --load)", cxxopts::value<unsigned>()->default_value("0"), "N")
-    ("manifest", "input manifest, '-' for stdin", cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
-  options.parse_positional({"manifest"});
-  cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
-  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
-  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
+    ("verify-sample", "read N random rows per collection back by id and compare them bit-exactly with the source files (implies --load)", cxxopts::value<unsigned>()->default_value("0"), "N");
+  auto parsed = cli::parse_manifest_tool(options, argc, argv);
+  if (!parsed) return kExitOk;
+  const auto& result = *parsed;
 
   ConnectOptions connect;
   connect.address = result["address"].as<std::string>();

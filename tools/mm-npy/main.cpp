@@ -111,19 +111,15 @@ struct PartitionTotals {
 
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-npy", "Convert the scanned segment records of MANIFEST (default: stdin) into NumPy import groups under --out, dropping deleted rows, and print a group record per group on stdout. Other records pass through.");
-  options.positional_help("[MANIFEST]");
   options.add_options("Conversion")
     ("out", "output directory; groups go to OUT/<collection>/<partition>/<group>/", cxxopts::value<std::string>(), "DIR")
     ("group-size", "largest group payload (vectors + ids), e.g. 512M, 4G; at most 16G", cxxopts::value<std::string>()->default_value("1G"), "SIZE")
     ("j,jobs", "groups written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
-    ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME")
-    ("manifest", "input manifest, '-' for stdin", cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
-  options.parse_positional({"manifest"});
-  cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
-  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
-  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
+    ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME");
+  auto parsed = cli::parse_manifest_tool(options, argc, argv);
+  if (!parsed) return kExitOk;
+  const auto& result = *parsed;
   if (!result.count("out")) bad_usage("--out DIR is required");
   const std::string out_dir = result["out"].as<std::string>();
   const uint64_t group_bytes = parse_size(result["group-size"].as<std::string>());

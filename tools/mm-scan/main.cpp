@@ -13,16 +13,12 @@ namespace {
 
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-scan", "Find and validate the files of each segment record read from MANIFEST (default: stdin), add row, delete and live counts, and print the records on stdout. Other records pass through.");
-  options.positional_help("[MANIFEST]");
   options.add_options("Scan")
     ("tables", "a 1.x tables/ directory (<storage>/db/tables); repeat for 0.9.x secondary roots, searched in order", cxxopts::value<std::vector<std::string>>(), "DIR")
-    ("keep-going", "on a bad segment print an error record and go on (the exit status is still 3)")
-    ("manifest", "input manifest, '-' for stdin", cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
-  options.parse_positional({"manifest"});
-  cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
-  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
-  if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");
+    ("keep-going", "on a bad segment print an error record and go on (the exit status is still 3)");
+  auto parsed = cli::parse_manifest_tool(options, argc, argv);
+  if (!parsed) return kExitOk;
+  const auto& result = *parsed;
   if (!result.count("tables")) bad_usage("--tables DIR is required");
   const auto roots = result["tables"].as<std::vector<std::string>>();
   const bool keep_going = result.count("keep-going") > 0;

@@ -117,7 +117,6 @@ std::unique_ptr<ObjectStore> make_store(const std::string& backend, const cxxopt
 
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-upload", "Put the files of every group record of MANIFEST (default: stdin) where Milvus 2.x reads them, and print each record with \"objects\" (field -> object key, or absolute path for local storage) and \"storage\" added. Other records pass through. Credentials come from the environment or a credentials file, never from the command line.");
-  options.positional_help("[MANIFEST]");
   options.add_options("Storage")
     ("backend", "local, s3 (AWS, MinIO), gcs (XML API, HMAC keys) or azure", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("dir", "local: directory the Milvus server reads files from", cxxopts::value<std::string>(), "DIR")
@@ -142,12 +141,10 @@ int run(int argc, char** argv) {
     ("part-size", "files larger than this are uploaded in parts of this size (at least 5M)", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("part-jobs", "parts of one file uploaded at once", cxxopts::value<unsigned>()->default_value("4"), "N")
     ("retries", "retries of a request after a server error, timeout or dropped connection", cxxopts::value<unsigned>()->default_value("5"), "N")
-    ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS")
-    ("manifest", "input manifest, '-' for stdin", cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
-  options.parse_positional({"manifest"});
-  cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
-  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+    ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS");
+  auto parsed = cli::parse_manifest_tool(options, argc, argv);
+  if (!parsed) return kExitOk;
+  const auto& result = *parsed;
 
   const std::string backend = result["backend"].as<std::string>();
   const unsigned jobs = result["jobs"].as<unsigned>(), part_jobs = result["part-jobs"].as<unsigned>();
