@@ -24,7 +24,8 @@ namespace mm::npy {
 namespace {
 
 constexpr uint64_t kWindowBytes = 4ull << 20;  // rows handled per step: bounds memory per worker
-constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;  // shorter delete-free runs are cheaper through the window
+constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;
+constexpr uint64_t kWritebackBytes = 32ull << 20;  // how much written data may wait before writeback starts  // shorter delete-free runs are cheaper through the window
 std::atomic<bool> g_kernel_copy{true};         // cleared when copy_file_range is not supported
 
 class OutFile {
@@ -43,7 +44,16 @@ class OutFile {
       if (done <= 0) fail_errno(path_, "cannot write", errno);
       data += done;
       n -= size_t(done);
+      wrote(uint64_t(done));
     }
+  }
+  // Starts writeback of what was written so far, so the disk works while we copy and the
+  // final fsync has little left to wait for.
+  void wrote(uint64_t n) {
+    written_ += n;
+    if (written_ - kicked_ < kWritebackBytes) return;
+    sync_file_range(fd_, off64_t(kicked_), off64_t(written_ - kicked_), SYNC_FILE_RANGE_WRITE);
+    kicked_ = written_;
   }
   // Copies `n` bytes at `offset` of `in` to the end of this file, in the kernel where it can.
   void copy_from(int in, const std::string& in_path, uint64_t offset, uint64_t n, std::vector<char>& buffer) {
@@ -58,6 +68,7 @@ class OutFile {
       if (done == 0) bad_data(in_path + ": shorter than its header declares (changed while being read?)");
       offset += uint64_t(done);
       n -= uint64_t(done);
+      wrote(uint64_t(done));
     }
     while (n > 0) {
       size_t step = size_t(std::min<uint64_t>(n, buffer.size()));
@@ -87,6 +98,7 @@ class OutFile {
  private:
   std::string path_;
   int fd_;
+  uint64_t written_ = 0, kicked_ = 0;
 };
 
 // The physical row holding live row `live` of a segment, given its sorted deleted rows.

@@ -1,0 +1,59 @@
+// mm-config: validates a migration.yaml (milvus-migration's keys plus milvusmm:) and prints its
+// settings as shell variables for mm-run.
+#include <iostream>
+
+#include "../common/cli.hpp"
+#include "config/config.hpp"
+#include "errors.hpp"
+#include "log.hpp"
+#include "tool_main.hpp"
+
+using namespace mm;
+
+namespace {
+
+const char* type_name(config::Type t) {
+  switch (t) {
+    case config::Type::Int: return "integer";
+    case config::Type::Bool: return "boolean";
+    case config::Type::Number: return "number";
+    case config::Type::List: return "list";
+    case config::Type::Enum: return "enum";
+    default: return "string";
+  }
+}
+
+int run(int argc, char** argv) {
+  cxxopts::Options options("mm-config", "Validate a migration.yaml (milvus-migration's keys for workMode milvus1x plus milvus-mm's under milvusmm:) and print its settings as shell variables.");
+  options.add_options("Action (exactly one)")
+    ("check", "validate FILE; print nothing on success", cxxopts::value<std::string>(), "FILE")
+    ("env", "validate FILE and print one 'export NAME=value' line per setting (defaults applied; secrets only when set)", cxxopts::value<std::string>(), "FILE")
+    ("list-keys", "print every known key with its type, default and variable name");
+  cli::add_common_options(options);
+  auto result = options.parse(argc, argv);
+  if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
+  if (!result.unmatched().empty()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
+  const int actions = int(result.count("check") + result.count("env") + result.count("list-keys"));
+  if (actions != 1) bad_usage("give exactly one of --check FILE, --env FILE or --list-keys");
+
+  if (result.count("list-keys")) {
+    for (const auto& k : config::key_specs())
+      std::cout << k.key << "\t" << type_name(k.type) << (k.allowed ? std::string(" ") + k.allowed : "") << "\t" << (*k.default_value ? k.default_value : "-") << "\t"
+                << (k.env ? k.env : "-") << "\t" << k.meaning << "\n";
+    return kExitOk;
+  }
+  const std::string file = result.count("check") ? result["check"].as<std::string>() : result["env"].as<std::string>();
+  auto cfg = config::Config::load(file);
+  for (const auto& w : cfg.warnings()) log_warning(w);
+  if (result.count("env"))
+    for (const auto& line : cfg.env_lines()) std::cout << line << "\n";
+  std::cout.flush();
+  if (!std::cout) fail("standard output: write failed");
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return run_tool("mm-config", [&] { return run(argc, argv); });
+}
