@@ -70,6 +70,18 @@ grep -q '"event":"failed"' "$SCRATCH/j2" && pass "failed import journaled" || fa
 mv "$victim.away" "$victim"
 bulk --journal "$SCRATCH/j2" "$SCRATCH/docs.jsonl" >/dev/null && pass "rerun after the fix completes and verifies" || fail "rerun after fixing the file"
 
+# --database: created when missing; the collection lands there and nowhere else.
+MM_CHECK_DB=mm_db mm-bulkinsert -q --address "$addr" --database mm_db --journal "$SCRATCH/j5" --poll-interval 0.3 "$SCRATCH/docs.jsonl" >/dev/null &&
+  $VENV_PY - "$port" <<'PY' && pass "--database creates the database and imports into it" || fail "--database"
+import sys
+from pymilvus import Collection, connections, db, utility
+connections.connect(uri=f"http://127.0.0.1:{sys.argv[1]}")
+assert "mm_db" in db.list_database(), db.list_database()
+db.using_database("mm_db")
+assert utility.list_collections() == ["docs_ip"], utility.list_collections()
+assert Collection("docs_ip").num_entities == 685, Collection("docs_ip").num_entities
+PY
+
 # An existing collection with another dimension is refused.
 sed 's/"collection":"bits_jac","dim":64/"collection":"bits_jac","dim":128/' "$SCRATCH/groups.jsonl" | grep '"kind":"collection","collection":"bits_jac"' >"$SCRATCH/bad-dim.jsonl"
 expect_error "dimension mismatch" "collection bits_jac exists with an incompatible schema: field data is not a BinaryVector of dim 128" \
