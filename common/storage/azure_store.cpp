@@ -9,7 +9,7 @@
 #include "storage/azure_auth.hpp"
 #include "storage/crypto.hpp"
 #include "storage/keys.hpp"
-#include "storage/parallel.hpp"
+#include "task_group.hpp"
 #include "storage/xml.hpp"
 
 namespace mm::storage {

@@ -6,7 +6,7 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "storage/crypto.hpp"
-#include "storage/parallel.hpp"
+#include "task_group.hpp"
 #include "storage/s3_store.hpp"
 #include "storage/xml.hpp"
 

@@ -1,7 +1,4 @@
 // mm-npy: converts scanned segment records into NumPy import groups, several groups at once.
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <map>
 #include <thread>
 
@@ -11,99 +8,13 @@
 #include "manifest.hpp"
 #include "milvus1x/names.hpp"
 #include "npy/group_writer.hpp"
+#include "task_group.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
 using namespace mm::npy;
 
 namespace {
-
-uint64_t parse_size(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    bad_usage("--group-size: not a size: \"" + text + "\"");
-  }
-  std::string unit = text.substr(used);
-  static const std::map<std::string, double> units = {
-      {"", 1}, {"B", 1}, {"K", 1024}, {"KiB", 1024}, {"M", 1 << 20}, {"MiB", 1 << 20}, {"G", 1 << 30}, {"GiB", 1 << 30}};
-  auto it = units.find(unit);
-  if (it == units.end() || value <= 0) bad_usage("--group-size: not a size: \"" + text + "\" (e.g. 512M, 1G)");
-  return uint64_t(value * it->second);
-}
-
-// Runs write jobs on N threads; remembers the first failure and stops taking work after it.
-class WorkerPool {
- public:
-  explicit WorkerPool(unsigned workers) {
-    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
-    capacity_ = workers;
-  }
-  // Blocks while the queue is full, so memory stays bounded however fast the input arrives.
-  bool submit(std::function<void()> job) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [&] { return queue_.size() < capacity_ || error_; });
-    if (error_) return false;
-    queue_.push_back(std::move(job));
-    ready_.notify_one();
-    return true;
-  }
-  // Waits for the queued jobs; rethrows the first failure.
-  void finish() {
-    join();
-    if (error_) std::rethrow_exception(error_);
-  }
-  // Unwinding after an error in the caller: workers finish their current job and stop.
-  ~WorkerPool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      queue_.clear();
-    }
-    join();
-  }
-
- private:
-  void join() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      closed_ = true;
-    }
-    ready_.notify_all();
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-  }
-  void loop() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [&] { return !queue_.empty() || closed_ || error_; });
-        if (error_ || queue_.empty()) return;
-        job = std::move(queue_.front());
-        queue_.pop_front();
-        space_.notify_one();
-      }
-      try {
-        job();
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-        ready_.notify_all();
-        space_.notify_all();
-        return;
-      }
-    }
-  }
-  std::vector<std::thread> threads_;
-  std::mutex mutex_;
-  std::condition_variable ready_, space_;
-  std::deque<std::function<void()>> queue_;
-  size_t capacity_ = 1;
-  bool closed_ = false;
-  std::exception_ptr error_;
-};
 
 struct PartitionTotals {
   uint64_t rows = 0, groups = 0;
@@ -122,7 +33,7 @@ int run(int argc, char** argv) {
   const auto& result = *parsed;
   if (!result.count("out")) bad_usage("--out DIR is required");
   const std::string out_dir = result["out"].as<std::string>();
-  const uint64_t group_bytes = parse_size(result["group-size"].as<std::string>());
+  const uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
   if (group_bytes > kMaxGroupBytes) bad_usage("--group-size: at most 16G (Milvus 2.x imports at most 16 GiB per group)");
   const unsigned jobs = result["jobs"].as<unsigned>();
   if (jobs == 0) bad_usage("--jobs: at least 1");
@@ -135,14 +46,14 @@ int run(int argc, char** argv) {
   ManifestWriter out;
   GroupPlanner planner(group_bytes);
   Progress progress("converted", 0, 0);
-  WorkerPool pool(jobs);
+  TaskGroup tasks(jobs);
   std::mutex totals_mutex;
   std::map<std::pair<std::string, std::string>, PartitionTotals> totals;
   uint64_t reused = 0;
 
   auto submit = [&](std::vector<GroupPlan> plans) {
     for (auto& plan : plans) {
-      bool accepted = pool.submit([&, plan = std::move(plan)] {
+      bool accepted = tasks.spawn([&, plan = std::move(plan)] {
         GroupOutput written = write_group(plan, out_dir, fields, [&](uint64_t bytes) { progress.add(0, bytes); });
         progress.add(1, 0);
         out.write_line(group_record(plan, written, fields));
@@ -169,7 +80,7 @@ int run(int argc, char** argv) {
     ok = submit(planner.add(segment));
   }
   if (ok) submit(planner.finish());
-  pool.finish();
+  tasks.wait();
   progress.finish();
 
   uint64_t rows = 0, groups = 0;

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -16,7 +15,7 @@
 #include "storage/credentials.hpp"
 #include "storage/keys.hpp"
 #include "storage/local_store.hpp"
-#include "storage/parallel.hpp"
+#include "task_group.hpp"
 #include "storage/s3_store.hpp"
 #include "storage/upload_group.hpp"
 #include "tool_main.hpp"
@@ -29,17 +28,6 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
-}
-
-// "64M", "5MiB", "1G", "1048576": whole numbers with an optional binary unit.
-uint64_t parse_bytes(const std::string& flag, const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  std::string unit = text.substr(digits);
-  if (unit.size() > 1 && (unit.substr(1) == "iB" || unit.substr(1) == "B")) unit = unit.substr(0, 1);
-  int shift = unit.empty() || unit == "B" ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : -1;
-  if (digits == 0 || digits > 12 || shift < 0) bad_usage(flag + ": not a size: \"" + text + "\" (e.g. 64M, 1G)");
-  return std::stoull(text.substr(0, digits)) << shift;
 }
 
 HttpOptions http_options(const cxxopts::ParseResult& result) {
@@ -150,7 +138,7 @@ int run(int argc, char** argv) {
   const unsigned jobs = result["jobs"].as<unsigned>(), part_jobs = result["part-jobs"].as<unsigned>();
   if (jobs == 0 || part_jobs == 0) bad_usage("--jobs and --part-jobs: at least 1");
   if (result["timeout"].as<unsigned>() == 0) bad_usage("--timeout: at least 1 second");
-  const uint64_t part_size = parse_bytes("--part-size", result["part-size"].as<std::string>());
+  const uint64_t part_size = cli::parse_size("--part-size", result["part-size"].as<std::string>());
   if (part_size < (5u << 20) || part_size > (5ull << 30)) bad_usage("--part-size: between 5M and 5G (S3's part limits)");
   if (result.count("path-style") && result.count("virtual-host")) bad_usage("--path-style and --virtual-host exclude each other");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());

@@ -1,6 +1,6 @@
-#include "storage/parallel.hpp"
+#include "task_group.hpp"
 
-namespace mm::storage {
+namespace mm {
 
 TaskGroup::TaskGroup(unsigned limit) : limit_(limit == 0 ? 1 : limit) {}
 
@@ -51,4 +51,4 @@ void TaskGroup::wait() {
   if (error_) std::rethrow_exception(error_);
 }
 
-}  // namespace mm::storage
+}  // namespace mm

@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "storage/parallel.hpp"
+#include "task_group.hpp"
 
-using namespace mm::storage;
+using namespace mm;
 
 BOOST_AUTO_TEST_CASE(task_group_bounds_concurrency_and_runs_everything) {
   std::atomic<int> running{0}, peak{0}, done{0};

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-namespace mm::storage {
+namespace mm {
 
 class TaskGroup {
  public:
@@ -38,4 +38,4 @@ class TaskGroup {
   std::exception_ptr error_;
 };
 
-}  // namespace mm::storage
+}  // namespace mm
