@@ -22,6 +22,7 @@ test: deps build
 
 bench: deps build
 	bench/run.sh
+	bench/vs-milvus-migration.sh
 
 demo: deps build
 	scripts/demo.sh
