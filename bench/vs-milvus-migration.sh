@@ -14,8 +14,12 @@
 # Times are wall seconds, median (min–max) of BENCH_RUNS runs, the tools alternating run by run; a
 # ratio is computed per run (their time / our time) and its median quoted. Peak RSS by GNU time
 # (%M); for our pipelines the per-stage peaks are summed (an upper bound of the pipeline's).
-# Every run starts with empty outputs. milvus-migration exits 0 on failure: a run counts only when
-# its output says "Dump Success!", otherwise the bench fails.
+# Every run starts with empty outputs. milvus-migration exits 0 on failure (its dump command logs
+# the error and returns): a run counts only when its output says "Dump Success!", otherwise the
+# bench fails. It writes OUT/migration/meta.json and OUT/migration/tables/<collection>/<segment>/
+# {id,data}.npy (OUT: target.local.outputDir, or the bucket prefix target.remote.outputDir).
+# Its MinIO output is checked like its local one: the last run's objects are copied back with
+# rclone and their rows compared with the truth.
 # When milvus-migration is not installed (bench/install-baselines.sh says why) its columns are
 # "not measured" and the bench goes on, unless BENCH_REQUIRE_BASELINE=1.
 #
@@ -224,13 +228,20 @@ compare() {
         got=$(stored_bytes "vs-ours-$label-$runs")
         [[ $got == "$want" ]] || die "$label: MinIO holds $got bytes under vs-ours-$label-$runs, mm-npy wrote $want"
         note "$label: MinIO holds the $want .npy bytes mm-npy wrote (rclone size)"
+        purge "vs-ours-$label-$runs"
+        rm -rf "$oo" # room on the disk for milvus-migration's objects, copied back below
         if ((have_mmig)); then
             got=$(stored_bytes "vs-theirs-$label-$runs")
             ((got > 0)) || die "$label: milvus-migration said 'Dump Success!' but MinIO holds nothing under vs-theirs-$label-$runs"
             note "$label: MinIO holds $got bytes from milvus-migration"
+            # Copy its objects back (not timed) and check their rows like a local output's.
+            rcenv rclone copy -q --include '*.npy' "bench:$bucket/vs-theirs-$label-$runs" "$ot" ||
+                die "$label: could not copy milvus-migration's objects back from MinIO"
+            $py "$src/bench/vs_rows.py" "$fx/db/tables" "$ot" >"$tmp/rows.json" ||
+                { cat "$tmp/rows.json" >&2; die "$label: milvus-migration's rows in MinIO differ from the truth"; }
+            sed 's/^/    rows check (milvus-migration, copied back from MinIO): /' "$tmp/rows.json" >&2
         fi
-        purge "vs-ours-$label-$runs"
-        ((have_mmig)) && purge "vs-theirs-$label-$runs"
+        if ((have_mmig)); then purge "vs-theirs-$label-$runs"; fi
     fi
     rm -rf "$oo" "$ot"
 }
@@ -273,16 +284,16 @@ segs=$(find "$fxd/db/tables" -name '*.rv' | wc -l)
 total=$(find "$fxd/db/tables" -name '*.uid' -printf '%s\n' | awk '{s+=($1-8)/8} END {print s}')
 echo "fixture: 1 collection, 128-d, $segs segments, $total rows stored, gen1x.py --bench-delete-frac 0.1 --bench-segment-bytes 32M"
 echo
-echo "| tool | rows out (.npy headers) | files whose size disagrees with their header | truth (live rows) | rows equal the truth exactly |"
-echo "|---|---|---|---|---|"
+echo "| tool | rows out (.npy headers) | rows the files hold | files whose size disagrees with their header | truth (live rows) | rows out that are not live (by id) | live rows missing (by id) | rows equal the truth exactly |"
+echo "|---|---|---|---|---|---|---|---|"
 $py - "$tmp/del.json" "$have_mmig" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 names = ["milvus-mm (mm-meta, mm-scan, mm-npy)", "milvus-migration v0.1.26 dump"]
 for name, r in zip(names, recs):
-    print(f"| {name} | {r['rows']} | {r['malformed']} | {r['truth']} | {'yes' if r['exact'] else '**no**'} |")
+    print(f"| {name} | {r['rows']} | {r['held']} | {r['malformed']} | {r['truth']} | {r['not_live']} | {r['missing']} | {'yes' if r['exact'] else '**no**'} |")
 if sys.argv[2] != "1":
-    print(f"| milvus-migration v0.1.26 dump | not measured | – | {recs[0]['truth']} | – |")
+    print(f"| milvus-migration v0.1.26 dump | not measured | – | – | {recs[0]['truth']} | – | – | – |")
 PY
 $py -c 'import json, sys; sys.exit(0 if json.loads(open(sys.argv[1]).readline())["exact"] else 1)' "$tmp/del.json" ||
     die "our output with deletes differs from the truth"

@@ -10,10 +10,14 @@ The truth is computed here, with NumPy only, from the bytes of each segment:
   deleted_docs    uint64 LE byte count, then int32 row offsets (any order, duplicates allowed,
                   out-of-range offsets ignored); bytes past the counted ones are ignored
 Each OUT_DIR is searched for directories holding both id.npy and data.npy (any layout: mm-npy's
-groups, milvus-migration's per-segment directories). For each OUT_DIR one JSON line is printed:
-  {"out": DIR, "groups": N, "rows": rows the .npy headers declare, "malformed": files whose size
-   does not match their header, "truth": live rows, "exact": true when the (id, vector) rows equal
-   the truth's as a multiset, bit for bit}
+groups, milvus-migration's OUT/migration/tables/<collection>/<segment>/). For each OUT_DIR one JSON
+line is printed:
+  {"out": DIR, "groups": N, "rows": rows the .npy headers declare, "held": rows the id.npy files'
+   bytes hold, "malformed": files whose size does not match their header, "truth": live rows,
+   "not_live": declared rows whose id is not a live id, "missing": live ids absent from the
+   declared rows, "exact": true when the (id, vector) rows equal the truth's as a multiset, bit
+   for bit}
+A reader that trusts the headers (np.load) gets the declared rows: the first "rows" of each file.
 Exit status 0 when every OUT_DIR is exact, 1 otherwise.
 """
 
@@ -53,7 +57,8 @@ def truth(tables):
 
 
 def load_npy(path):
-    """The array its header declares (memory-mapped), and whether the file size matches it."""
+    """The array its header declares (memory-mapped), whether the file size matches it, the rows
+    the header declares and the whole rows the file's bytes hold."""
     with open(path, "rb") as f:
         version = np.lib.format.read_magic(f)
         shape, fortran, dtype = np.lib.format._read_array_header(f, version)
@@ -62,23 +67,26 @@ def load_npy(path):
     want = start + int(np.prod(shape)) * dtype.itemsize
     arr = np.memmap(path, dtype=dtype, mode="r", offset=start, shape=shape) if size >= want and np.prod(shape) else \
         np.empty(shape if size >= want else (0,) + tuple(shape[1:]), dtype)
-    return arr, size == want, int(shape[0]) if shape else 0
+    rowbytes = int(np.prod(shape[1:])) * dtype.itemsize if shape else 0
+    held = (size - start) // rowbytes if rowbytes else 0
+    return arr, size == want, int(shape[0]) if shape else 0, held
 
 
 def output(out):
-    groups, malformed, declared, ids, vecs = 0, 0, 0, [], []
+    groups, malformed, declared, held, ids, vecs = 0, 0, 0, 0, [], []
     for d, _, files in sorted(os.walk(out)):
         if "id.npy" in files and "data.npy" in files:
             groups += 1
-            i, ok_i, rows = load_npy(os.path.join(d, "id.npy"))
-            v, ok_v, _ = load_npy(os.path.join(d, "data.npy"))
+            i, ok_i, rows, h = load_npy(os.path.join(d, "id.npy"))
+            v, ok_v, _, _ = load_npy(os.path.join(d, "data.npy"))
             declared += rows
+            held += h
             malformed += (not ok_i) + (not ok_v)
             ids.append(np.asarray(i))
             vecs.append(np.asarray(v))
     if not groups:
-        return 0, 0, 0, np.empty(0, "<i8"), None
-    return groups, malformed, declared, np.concatenate(ids), np.concatenate(vecs)
+        return 0, 0, 0, 0, np.empty(0, "<i8"), None
+    return groups, malformed, declared, held, np.concatenate(ids), np.concatenate(vecs)
 
 
 def same_rows(tid, tvec, oid, ovec):
@@ -107,11 +115,14 @@ def main():
     tid, tvec = truth(sys.argv[1])
     all_ok = True
     for out in sys.argv[2:]:
-        groups, malformed, declared, oid, ovec = output(out)
+        groups, malformed, declared, held, oid, ovec = output(out)
         exact = malformed == 0 and same_rows(tid, tvec, oid, ovec)
         all_ok &= exact
-        print(json.dumps({"out": out, "groups": groups, "rows": declared, "malformed": malformed,
-                          "truth": int(len(tid)), "exact": bool(exact)}), flush=True)
+        not_live = int(np.count_nonzero(~np.isin(oid, tid)))
+        missing = int(np.count_nonzero(~np.isin(tid, oid)))
+        print(json.dumps({"out": out, "groups": groups, "rows": declared, "held": int(held), "malformed": malformed,
+                          "truth": int(len(tid)), "not_live": not_live, "missing": missing,
+                          "exact": bool(exact)}), flush=True)
     sys.exit(0 if all_ok else 1)
 
 
