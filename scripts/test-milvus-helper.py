@@ -9,10 +9,15 @@
       ports, points the embedded etcd at its own free ports (DIR/configs/etcd.yaml) and applies
       the overrides. KEY is a dotted milvus.yaml path, e.g. minio.address. --set-env reads the
       value from the environment variable ENVVAR, so secrets never appear on a command line.
-      Writes DIR/ports.json and prints "proxy_port metrics_port".
-  ready PORT TIMEOUT
-      Waits until a pymilvus client can talk to the proxy on 127.0.0.1:PORT (user/password from
-      the environment variables MM_MILVUS_USER / MM_MILVUS_PASSWORD when auth is on).
+      Writes DIR/ports.json and prints "proxy_port metrics_port etcd_port".
+  ready PORT TIMEOUT [ETCD_PORT]
+      Waits until a pymilvus client can talk to the proxy on 127.0.0.1:PORT and, with ETCD_PORT
+      (the embedded etcd's), until the sessions a killed earlier process of DIR left behind have
+      expired: until then Milvus 2.3 hands work to the dead nodes (an import sent to the dead
+      DataNode hangs in ImportStarted until rootCoord.importTaskExpiration). (User/password from
+      the environment variables MM_MILVUS_USER / MM_MILVUS_PASSWORD when auth is on; over TLS
+      when MM_MILVUS_TLS_MODE is 1 (one-way) or 2 (mutual), with the certificates in
+      MM_MILVUS_TLS_DIR: ca.pem, and client.pem/client.key for mutual TLS).
   set-root-password PORT
       Changes root's password from MM_MILVUS_OLD_PASSWORD to MM_MILVUS_NEW_PASSWORD.
 """
@@ -204,7 +209,7 @@ def cmd_render(args):
         # else: DIR/bin is a private unpacked copy from an earlier start; keep using it
     else:
         _initialize_data_files(base)
-    print(ports["proxy_port"], ports["metrics_port"])
+    print(ports["proxy_port"], ports["metrics_port"], ports["etcd_port"])
 
 
 def cmd_unpack(args):
@@ -215,40 +220,94 @@ def cmd_unpack(args):
     _initialize_data_files(os.path.abspath(args[0]))
 
 
+def tls_kwargs():
+    """pymilvus' TLS arguments for MM_MILVUS_TLS_MODE (0 off, 1 one-way, 2 mutual) with the
+    certificates in MM_MILVUS_TLS_DIR (ca.pem; client.pem and client.key for mutual TLS)."""
+    mode = os.environ.get("MM_MILVUS_TLS_MODE", "0") or "0"
+    if mode == "0":
+        return {}
+    d = os.environ.get("MM_MILVUS_TLS_DIR", "")
+    if mode == "1":  # pymilvus takes the CA that verifies the server as server_pem_path
+        return {"secure": True, "server_pem_path": os.path.join(d, "ca.pem")}
+    if mode == "2":
+        return {"secure": True, "ca_pem_path": os.path.join(d, "ca.pem"),
+                "client_pem_path": os.path.join(d, "client.pem"), "client_key_path": os.path.join(d, "client.key")}
+    die(f"MM_MILVUS_TLS_MODE must be 0, 1 or 2, not {mode!r}")
+
+
 def connect(port, timeout):
     from pymilvus import connections
 
-    kwargs = {}
+    kwargs = tls_kwargs()
     user = os.environ.get("MM_MILVUS_USER", "")
     if user:
-        kwargs = {"user": user, "password": os.environ.get("MM_MILVUS_PASSWORD", "")}
+        kwargs.update(user=user, password=os.environ.get("MM_MILVUS_PASSWORD", ""))
     connections.connect("default", host="127.0.0.1", port=str(port), timeout=timeout, **kwargs)
 
 
+def node_sessions(etcd_port):
+    """role -> number of sessions registered in etcd, for the node roles (datanode-<id>, ...)."""
+    import base64
+    import urllib.request
+
+    def b64(text):
+        return base64.b64encode(text.encode()).decode()
+
+    prefix = "by-dev/meta/session/"  # etcd.rootPath/etcd.metaSubPath of the template
+    body = json.dumps({"key": b64(prefix), "range_end": b64(prefix[:-1] + "0"), "keys_only": True}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{etcd_port}/v3/kv/range", data=body, method="POST")
+    with urllib.request.urlopen(req, timeout=5) as reply:
+        kvs = json.load(reply).get("kvs", [])
+    roles = {}
+    for kv in kvs:
+        name = base64.b64decode(kv["key"]).decode()[len(prefix):]
+        role, sep, node_id = name.rpartition("-")
+        if sep and node_id.isdigit():
+            roles[role] = roles.get(role, 0) + 1
+    return roles
+
+
 def cmd_ready(args):
-    if len(args) != 2:
-        die("ready PORT TIMEOUT")
+    if len(args) not in (2, 3):
+        die("ready PORT TIMEOUT [ETCD_PORT]")
     port, timeout = int(args[0]), float(args[1])
+    etcd_port = int(args[2]) if len(args) == 3 else 0
     from pymilvus import connections, utility
 
     deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
+    last, version = None, None
+    while version is None and time.monotonic() < deadline:
         try:
             connect(port, timeout=max(1.0, min(5.0, deadline - time.monotonic())))
             version = utility.get_server_version()
             utility.list_collections()
-            connections.disconnect("default")
-            print(version)
-            return
         except Exception as ex:  # any failure: not ready yet
-            last = ex
+            last, version = ex, None
+            time.sleep(0.5)
+        finally:
             try:
                 connections.disconnect("default")
             except Exception:
                 pass
-            time.sleep(0.5)
-    die(f"proxy on 127.0.0.1:{port} not usable after {timeout:.0f}s: {last}")
+    if version is None:
+        die(f"proxy on 127.0.0.1:{port} not usable after {timeout:.0f}s: {last}")
+    # Serving, so this process's nodes are registered: wait until only they are.
+    waited = False
+    while etcd_port:
+        try:
+            stale = {role: n for role, n in node_sessions(etcd_port).items() if n > 1}
+            if not stale:
+                if waited:
+                    time.sleep(1)  # for the coordinators to see the expired sessions go
+                break
+            waited = True
+            last = f"sessions of an earlier process still registered: {stale}"
+        except Exception as ex:
+            last = ex
+        if time.monotonic() > deadline:
+            die(f"proxy on 127.0.0.1:{port}: {last}")
+        time.sleep(0.5)
+    print(version)
 
 
 def cmd_set_root_password(args):

@@ -2,7 +2,7 @@
 # Throw-away Milvus 2.3 standalone server for tests: the real server binary shipped in the PyPI
 # package "milvus" (installed by scripts/install-test-servers.sh into a venv).
 #
-#   scripts/test-milvus.sh start DIR [local | minio MINIO_DIR] [--auth]
+#   scripts/test-milvus.sh start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR]
 #   scripts/test-milvus.sh stop DIR
 #
 # local (default): common.storageType=local, data and imported files on this file system
@@ -14,6 +14,15 @@
 #                  is then changed from the default to $MM_TEST_MILVUS_ROOT_PASSWORD or a random
 #                  one, written to DIR/password (mode 600); DIR/user holds "root" (only while
 #                  auth is on; a later start of DIR reuses DIR/password).
+# --tls CERT_DIR:  one-way TLS on the proxy's port (common.security.tlsMode=1): the server
+#                  presents CERT_DIR/server.pem (tls.serverPemPath) with its key CERT_DIR/server.key
+#                  (tls.serverKeyPath). Clients verify it with CERT_DIR/ca.pem, the CA that signed
+#                  it; its subjectAltName must hold IP:127.0.0.1 (clients connect to 127.0.0.1).
+# --mtls CERT_DIR: mutual TLS (tlsMode=2): as --tls, and the server accepts only clients with a
+#                  certificate signed by CERT_DIR/ca.pem (tls.caPemPath). The readiness check
+#                  presents CERT_DIR/client.pem and CERT_DIR/client.key.
+#                  With either, DIR/tls holds "tls" or "mtls" and the CERT_DIR path; without, it is
+#                  removed. The health check (metrics port) stays plain HTTP.
 #
 # After "start", DIR holds:
 #   port           the proxy's gRPC (and HTTP) port on 127.0.0.1 (uri: http://127.0.0.1:<port>)
@@ -21,6 +30,10 @@
 #   ports.json     every port used (the embedded etcd's too), reused when DIR is started again
 #   milvus.pid, configs/milvus.yaml (mode 600: may hold the storage secrets), data/, logs/,
 #   bin -> $MM_TOOLS_DIR/milvus-server/bin (the unpacked server, shared by all test servers)
+#
+# "start" returns once a client gets answers and, after a killed earlier process of DIR, once that
+# process's node sessions have expired in etcd (up to common.session.ttl=10 s): Milvus 2.3 would
+# hand new imports to its dead DataNode, where they hang until rootCoord.importTaskExpiration.
 #
 # Milvus runs directly (no Python wrapper process) in a clean environment; storage secrets go
 # into the mode-600 config file, never onto a command line or into Milvus' environment.
@@ -43,7 +56,7 @@ die() {
 
 usage() {
     cat >&2 <<EOF
-usage: $PROG start DIR [local | minio MINIO_DIR] [--auth]
+usage: $PROG start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR]
        $PROG stop DIR
 EOF
     exit 2
@@ -103,7 +116,7 @@ rss_kib() {
 cmd_start() {
     local dir=$1
     shift
-    local mode=local minio_dir='' auth=${MM_TEST_MILVUS_AUTH:-0}
+    local mode=local minio_dir='' auth=${MM_TEST_MILVUS_AUTH:-0} tls=0 cert_dir=''
     while (($#)); do
         case $1 in
         local) mode=local ;;
@@ -114,6 +127,12 @@ cmd_start() {
             shift
             ;;
         --auth) auth=1 ;;
+        --tls | --mtls)
+            (($# >= 2 && tls == 0)) || usage # one of --tls/--mtls, with CERT_DIR
+            tls=$([[ $1 == --tls ]] && echo 1 || echo 2)
+            cert_dir=$2
+            shift
+            ;;
         *) usage ;;
         esac
         shift
@@ -158,8 +177,21 @@ cmd_start() {
     else
         sets+=(--set common.storageType=local)
     fi
+    sets+=(--set "common.security.tlsMode=$tls")
+    if ((tls)); then
+        [[ -d $cert_dir ]] || die "certificate directory $cert_dir not found"
+        cert_dir=$(abs_dir "$cert_dir")
+        local f
+        local -a need=(server.pem server.key ca.pem)
+        ((tls == 1)) || need+=(client.pem client.key)
+        for f in "${need[@]}"; do
+            [[ -r $cert_dir/$f ]] || die "$cert_dir/$f missing or unreadable"
+        done
+        sets+=(--set "tls.serverPemPath=$cert_dir/server.pem" --set "tls.serverKeyPath=$cert_dir/server.key")
+        ((tls == 1)) || sets+=(--set "tls.caPemPath=$cert_dir/ca.pem")
+    fi
 
-    local attempt ports proxy_port metrics_port pid ok=0
+    local attempt ports proxy_port metrics_port etcd_port pid ok=0
     # Interrupted while starting: leave no server behind.
     # shellcheck disable=SC2064 # expand $dir now
     trap "cmd_stop '$dir' 5; exit 130" INT TERM
@@ -168,7 +200,7 @@ cmd_start() {
         ports=$(MM_MINIO_ACCESS_KEY=$access_key MM_MINIO_SECRET_KEY=$secret_key \
             "$PY" "$HELPER" render "$dir" --reuse-ports --bin-dir "$BIN_DIR" "${sets[@]}") ||
             die "could not render the Milvus configuration in $dir"
-        read -r proxy_port metrics_port <<<"$ports"
+        read -r proxy_port metrics_port etcd_port <<<"$ports"
         printf '%s\n' "$proxy_port" >"$dir/port"
         printf '%s\n' "$metrics_port" >"$dir/metrics_port"
         mkdir -p "$dir/logs" "$dir/run"
@@ -225,7 +257,14 @@ cmd_start() {
     local healthy_ms
     healthy_ms=$(elapsed_ms "$t0")
 
-    # Healthy is not yet serving: wait until a real client gets answers.
+    # Healthy is not yet serving: wait until a real client gets answers (over TLS when it is on:
+    # the helper's connections read these two).
+    export MM_MILVUS_TLS_MODE=$tls MM_MILVUS_TLS_DIR=$cert_dir
+    if ((tls)); then
+        printf '%s %s\n' "$([[ $tls == 1 ]] && echo tls || echo mtls)" "$cert_dir" >"$dir/tls"
+    else
+        rm -f "$dir/tls"
+    fi
     local user='' password=''
     if [[ $auth == 1 ]]; then
         user=root
@@ -252,15 +291,19 @@ cmd_start() {
     fi
     local version
     if ! version=$(MM_MILVUS_USER=$user MM_MILVUS_PASSWORD=$password \
-        timeout $((timeout + 10)) "$PY" "$HELPER" ready "$proxy_port" "$timeout"); then
+        timeout $((timeout + 10)) "$PY" "$HELPER" ready "$proxy_port" "$timeout" "$etcd_port"); then
         show_logs "$dir"
         cmd_stop "$dir" 5 || true
         die "Milvus proxy on port $proxy_port does not answer"
     fi
 
     trap - INT TERM
+    local extras=''
+    [[ $auth == 0 ]] || extras+=', auth on'
+    [[ $tls != 1 ]] || extras+=', TLS'
+    [[ $tls != 2 ]] || extras+=', mutual TLS'
     printf '%s: milvus %s pid %s on 127.0.0.1:%s (%s storage%s), healthy in %s ms, serving in %s ms, RSS %s KiB, dir %s\n' \
-        "$PROG" "$version" "$pid" "$proxy_port" "$mode" "$([[ $auth == 1 ]] && echo ', auth on')" \
+        "$PROG" "$version" "$pid" "$proxy_port" "$mode" "$extras" \
         "$healthy_ms" "$(elapsed_ms "$t0")" "$(rss_kib "$pid")" "$dir" >&2
 }
 

@@ -7,7 +7,10 @@ is counted but skipped in the read-back, and cannot parse -2^63 as a literal, so
 back with a range expression.) Run with the test venv's python (pymilvus + numpy).
 
 Usage: check_milvus.py --uri http://127.0.0.1:PORT MANIFEST FIXTURE_DIR [--id-field id --vector-field data]
-MANIFEST holds mm-meta's partition records (tag -> 2.x partition name)."""
+                       [--collections A,B] [--ca-file CA.pem [--cert-file C.pem --key-file C.key]]
+MANIFEST holds mm-meta's partition records (tag -> 2.x partition name). --collections checks only
+those collections of the fixture (a migration of part of it). Auth: MM_CHECK_USER and
+MM_CHECK_PASSWORD. TLS: --ca-file verifies the server; with --cert-file/--key-file, mutual TLS."""
 import argparse
 import json
 import os
@@ -52,18 +55,35 @@ def main():
     ap.add_argument("--uri", required=True)
     ap.add_argument("--id-field", default="id")
     ap.add_argument("--vector-field", default="data")
+    ap.add_argument("--collections", default="", help="comma-separated: check only these collections")
+    ap.add_argument("--ca-file", default="", help="TLS: CA certificate (PEM) that signed the server's")
+    ap.add_argument("--cert-file", default="", help="mutual TLS: client certificate (PEM)")
+    ap.add_argument("--key-file", default="", help="mutual TLS: client key (PEM)")
     ap.add_argument("manifest")
     ap.add_argument("fixture")
     args = ap.parse_args()
 
+    tls = {}
+    if args.cert_file:  # pymilvus: mutual TLS wants ca_pem_path, one-way TLS server_pem_path
+        tls = {"secure": True, "ca_pem_path": args.ca_file, "client_pem_path": args.cert_file,
+               "client_key_path": args.key_file}
+    elif args.ca_file:
+        tls = {"secure": True, "server_pem_path": args.ca_file}
     connections.connect(uri=args.uri, user=os.environ.get("MM_CHECK_USER", ""),
-                        password=os.environ.get("MM_CHECK_PASSWORD", ""))
+                        password=os.environ.get("MM_CHECK_PASSWORD", ""), **tls)
     names = {}
     for line in open(args.manifest):
         r = json.loads(line)
         if r["kind"] == "partition":
             names[(r["collection"], r["tag"])] = r["partition"]
     index = json.load(open(os.path.join(args.fixture, "expected", "index.json")))
+    if args.collections:
+        only = set(args.collections.split(","))
+        missing = only - set(index["collections"])
+        if missing:
+            sys.exit(f"--collections: not in the fixture: {', '.join(sorted(missing))}")
+        index["collections"] = {k: v for k, v in index["collections"].items() if k in only}
+        index["soft_deleted_collections"] = []
     failures = []
     checked = 0
     for cname, c in sorted(index["collections"].items()):
