@@ -40,17 +40,27 @@ def die(msg):
     sys.exit(1)
 
 
-def port_is_free(port):
-    # Without SO_REUSEADDR, like the check in MilvusServerConfig.resolve(): a port still in
-    # TIME_WAIT counts as taken.
+def bind_listen(port):
+    """A socket listening on 127.0.0.1:port, or None. With SO_REUSEADDR, as Milvus' and etcd's
+    (Go) listeners bind: connections of a stopped server lingering in TIME_WAIT do not make its
+    port taken, so a restart of DIR gets its old ports back (clients and mm-bulkinsert's journal
+    name the address). A port another socket listens on is still taken."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
-        return True
+        s.listen()
+        return s
     except OSError:
-        return False
-    finally:
         s.close()
+        return None
+
+
+def port_is_free(port):
+    s = bind_listen(port)
+    if s:
+        s.close()
+    return s is not None
 
 
 def free_ports(names, previous):
@@ -139,6 +149,7 @@ def cmd_render(args):
     from milvus import MilvusServerConfig, _initialize_data_files
 
     cfg = MilvusServerConfig(data_dir=base)
+    cfg.try_bind_port = bind_listen  # resolve()'s port check, with SO_REUSEADDR as above
     port_keys = sorted(k for k in cfg.configurable_items if k.endswith("_port"))
     names = port_keys + ["metrics_port", "etcd_peer_port"]
     previous = {}
