@@ -51,10 +51,11 @@ Progress::Progress(std::string what, uint64_t total_items, uint64_t total_bytes)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-void Progress::add(uint64_t items, uint64_t bytes) {
+void Progress::add(uint64_t items, uint64_t bytes, uint64_t rows) {
   std::lock_guard<std::mutex> lock(mutex_);
   items_ += items;
   bytes_ += bytes;
+  rows_ += rows;
   auto now = std::chrono::steady_clock::now();
   auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
   if (now - last_draw_ >= interval) {

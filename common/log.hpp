@@ -21,14 +21,15 @@ void log_debug(const std::string& message);
 class Progress {
  public:
   Progress(std::string what, uint64_t total_items, uint64_t total_bytes);
-  void add(uint64_t items, uint64_t bytes);
+  // items: groups or files; rows: table rows (0 where the tool does not count them).
+  void add(uint64_t items, uint64_t bytes, uint64_t rows = 0);
   void finish();
 
  private:
   void draw(bool final_line);
   std::mutex mutex_;
   std::string what_;
-  uint64_t total_items_, total_bytes_, items_ = 0, bytes_ = 0;
+  uint64_t total_items_, total_bytes_, items_ = 0, bytes_ = 0, rows_ = 0;
   bool tty_;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
