@@ -56,11 +56,11 @@ EOF
 chmod 600 migration.yaml
 journal=mm-work/mm-bulkinsert.journal
 
-# Each kill lands somewhere in a window that moves from the start (metadata, conversion, upload)
-# towards the imports; the moment within the window is random.
+# Each kill lands somewhere in a window (start:width seconds) that moves from the start (metadata,
+# conversion, upload) towards the imports; the moment within the window is random.
 kills=0 mid_import=0 survivors=0
-for window in 0 1 2 4 6; do
-  delay=$(awk -v w="$window" -v r="$RANDOM" 'BEGIN { printf "%.2f", w + 0.2 + (r % 1000) / 1000 }')
+for window in 0.05:0.25 0.5:1 2:1 4:1 6:1; do
+  delay=$(awk -v w="$window" -v r="$RANDOM" 'BEGIN { split(w, a, ":"); printf "%.2f", a[1] + a[2] * (r % 1000) / 1000 }')
   setsid "$MM_RUN" -q run >/dev/null 2>"$SCRATCH/err.$window" &
   pid=$!
   sleep "$delay"
