@@ -83,7 +83,7 @@ const std::vector<KeySpec> kKeys = {
     {"milvusmm.fields.vector", T::String, "data", "MM_VECTOR_FIELD", nullptr, "2.x vector field name"},
     {"milvusmm.createIndex", T::Bool, "false", "MM_CREATE_INDEX", nullptr, "build the 2.x index nearest to the 1.x one"},
     {"milvusmm.load", T::Bool, "false", "MM_LOAD", nullptr, "load each collection"},
-    {"milvusmm.verifySample", T::Int, "0", "MM_VERIFY_SAMPLE", nullptr, "rows per collection read back bit-exact (implies load)"},
+    {"milvusmm.verifySample", T::Int, "0", "MM_VERIFY_SAMPLE", nullptr, "rows per collection read back bit-exact after the import (implies load) and by verify (100 when 0)"},
     {"milvusmm.pollInterval", T::Number, "2", "MM_POLL_INTERVAL", nullptr, "seconds between import state checks"},
     {"milvusmm.uploadJobs", T::Int, "4", "MM_UPLOAD_JOBS", nullptr, "groups uploaded at once (mm-upload -j)"},
     {"milvusmm.tls.enabled", T::Bool, "false", "MM_TLS", nullptr, "TLS to Milvus (implied by https:// or any tls file)"},
