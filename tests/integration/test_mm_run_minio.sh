@@ -5,58 +5,27 @@
 # for one collection, then `run` for all of them, which does not import that collection again.
 #
 #   MM_RUN  the mm-run to test (default: $MM_SRC/scripts/mm-run)
-# shellcheck disable=SC1091,SC2015  # lib.sh's pass/fail style: A && pass || fail
+# shellcheck disable=SC1091,SC2015,SC2154  # pass/fail style A && pass || fail; port: start_minio_and_milvus
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/milvus_lib.sh"
 export MM_BIN
 MM_RUN=${MM_RUN:-$MM_SRC/scripts/mm-run}
 
-minio=$SCRATCH/minio
-"$MM_SRC/scripts/test-minio.sh" start "$minio" >/dev/null
-cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio' >/dev/null 2>&1")
-start_milvus "$SCRATCH/milvus" minio "$minio"
-port=$(cat "$SCRATCH/milvus/port")
-
+start_minio_and_milvus
 fx=$SCRATCH/fx
 $PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$fx" --seed 7 >/dev/null
 mkdir -p "$SCRATCH/run"
 cd "$SCRATCH/run" || exit 1
-cat >migration.yaml <<EOF
-dumper:
-  worker:
-    workMode: milvus1x
-    limit: 2
-loader:
-  worker:
-    limit: 2
-meta:
-  mode: sqlite
-  sqliteFile: $fx/db/meta.sqlite
-source:
-  mode: local
-  local:
-    tablesDir: $fx/db/tables
-target:
-  mode: remote
-  remote:
-    outputDir: /mm-test
-    cloud: aws
-    endpoint: 127.0.0.1:$(cat "$minio/port")
-    region: us-east-1
-    bucket: $(cat "$minio/bucket")
-    ak: $(cat "$minio/access_key")
-    sk: $(cat "$minio/secret_key")
-    useIAM: false
-    useSSL: false
-    checkBucket: true
-  milvus2x:
-    endpoint: 127.0.0.1:$port
+{
+  minio_migration_yaml "$fx" /mm-test 2 2
+  cat <<EOF
 milvusmm:
   groupSize: 16K
   pollInterval: 0.3
   createIndex: true
   verifySample: 20
 EOF
+} >migration.yaml
 chmod 600 migration.yaml
 # The keys must come from the file, not from the caller's environment.
 mm_run() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$MM_RUN" "$@"; }
