@@ -5,8 +5,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "manifest.hpp"
+#include "storage/http.hpp"
 
 namespace mm::storage {
 
@@ -23,6 +25,18 @@ struct SourceFile {
 struct ObjectInfo {
   uint64_t size = 0;
   std::string sha256;  // our metadata (mm-sha256); empty when the object has none
+};
+
+// One entry of a listing.
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;  // as the store reports it; a download asks for exactly this version
+};
+
+struct ListPage {
+  std::vector<ListedObject> objects;
+  std::string next;  // continuation token or marker; empty on the last page
 };
 
 class ObjectStore {
@@ -48,11 +62,29 @@ class RemoteStore : public ObjectStore {
   std::string location(const std::string& key) const override { return key; }
   bool place(const std::string& key, const std::string& path, const ProgressFn& progress) final;
 
- protected:
-  virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
-  virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
+  // Reading, for mm-fetch (remote_fetch.cpp, s3_read.cpp, azure_read.cpp).
+  // Every object whose key starts with `prefix`, over all pages.
+  std::vector<ListedObject> list(const std::string& prefix);
+  // The listed object `key` exactly; fails naming it when it does not exist.
+  ListedObject find(const std::string& key);
+  // Fails with one line naming the bucket and endpoint when it is missing or cannot be listed,
+  // or when nothing is stored under `prefix`.
+  void check_readable(const std::string& prefix);
+  // Brings `object` to `path`: written to `path`.part, fsync'd and renamed, so a file with its
+  // final name is always complete. With `skip_present`, a file already there with the object's
+  // size is kept. Returns false when nothing was downloaded.
+  bool download(const ListedObject& object, const std::string& path, bool skip_present, const ProgressFn& progress);
   // "s3://bucket/key at http://host:port", for messages.
   virtual std::string display(const std::string& key) const = 0;
+
+ protected:
+  // One page of at most `max_keys` entries under `prefix`, from `marker` ("" for the first).
+  virtual ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) = 0;
+  // The object's bytes into `sink`, resuming from sink.received; the object must still have
+  // `object.etag`. Fails naming the object when the store refuses.
+  virtual void get(const ListedObject& object, FileSink& sink) = 0;
+  virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
+  virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
 };
 
 }  // namespace mm::storage

@@ -29,6 +29,19 @@ std::string xml_text(const std::string& xml, const std::string& tag) {
   return out;
 }
 
+std::vector<std::string> xml_elements(const std::string& xml, const std::string& tag) {
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  std::vector<std::string> found;
+  for (size_t b = xml.find(open); b != std::string::npos; b = xml.find(open, b)) {
+    b += open.size();
+    size_t e = xml.find(close, b);
+    if (e == std::string::npos) break;
+    found.push_back(xml.substr(b, e - b));
+    b = e + close.size();
+  }
+  return found;
+}
+
 std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {

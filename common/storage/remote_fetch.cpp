@@ -1,0 +1,88 @@
+// The reading side of the remote stores, shared by S3 and Azure: whole listings, and downloads
+// that leave either a complete, fsync'd file under its final name or nothing there.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+
+#include "errors.hpp"
+#include "fs_sync.hpp"
+#include "log.hpp"
+#include "storage/object_store.hpp"
+
+namespace mm::storage {
+namespace {
+
+constexpr unsigned kPageKeys = 1000;  // the most S3 and Azure return per page anyway
+
+struct WriteFile {
+  int fd;
+  std::string path;
+  explicit WriteFile(std::string p) : path(std::move(p)) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail_errno(path, "cannot create", errno);
+  }
+  ~WriteFile() {
+    if (fd >= 0) ::close(fd);
+  }
+  void sync_and_close() {
+    if (fsync(fd) != 0) fail_errno(path, "cannot fsync", errno);
+    int closing = fd;
+    fd = -1;
+    if (::close(closing) != 0) fail_errno(path, "cannot close", errno);
+  }
+};
+
+}  // namespace
+
+std::vector<ListedObject> RemoteStore::list(const std::string& prefix) {
+  std::vector<ListedObject> all;
+  std::string marker;
+  do {
+    ListPage page = list_page(prefix, marker, kPageKeys);
+    all.insert(all.end(), page.objects.begin(), page.objects.end());
+    if (!page.next.empty() && page.next == marker) fail(display(prefix) + ": LIST repeats the same page");
+    marker = page.next;
+  } while (!marker.empty());
+  return all;
+}
+
+ListedObject RemoteStore::find(const std::string& key) {
+  for (const auto& o : list(key))
+    if (o.key == key) return o;
+  fail(display(key) + ": no such object");
+}
+
+void RemoteStore::check_readable(const std::string& prefix) {
+  const std::string under = prefix.empty() ? "" : prefix + "/";
+  if (list_page(under, "", 1).objects.empty()) fail(display(under) + ": no objects there (wrong --prefix or --bucket?)");
+  log_debug(display(under) + ": readable");
+}
+
+bool RemoteStore::download(const ListedObject& object, const std::string& path, bool skip_present,
+                           const ProgressFn& progress) {
+  struct stat st;
+  if (skip_present && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && uint64_t(st.st_size) == object.size) {
+    log_debug(path + ": already present with the size of " + display(object.key) + ", skipped");
+    progress(object.size);
+    return false;
+  }
+  // A .part left by an interrupted run is started over: its object may have changed since.
+  const std::string part = path + ".part";
+  WriteFile out(part);
+  FileSink sink{out.fd, part, 0, progress};
+  get(object, sink);
+  if (sink.received != object.size)
+    fail(display(object.key) + ": received " + std::to_string(sink.received) + " bytes, the listing says " +
+         std::to_string(object.size));
+  out.sync_and_close();
+  if (::rename(part.c_str(), path.c_str()) != 0) fail_errno(path, "cannot rename " + part + " to it", errno);
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  sync_dir(parent.empty() ? "." : parent.string());
+  return true;
+}
+
+}  // namespace mm::storage

@@ -1,0 +1,45 @@
+// Reading from S3: ListObjectsV2 with continuation, and GETs streamed into a file.
+#include "errors.hpp"
+#include "storage/crypto.hpp"
+#include "storage/s3_store.hpp"
+#include "storage/xml.hpp"
+
+namespace mm::storage {
+
+ListPage S3Store::list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) {
+  std::vector<std::pair<std::string, std::string>> params = {
+      {"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(max_keys)}};
+  if (!marker.empty()) params.emplace_back("continuation-token", marker);
+  HttpRequest r = request("GET", "", canonical_query(params), kEmptySha256);
+  HttpResponse answer = http_.send(r, display(prefix) + ": LIST");
+  if (answer.status != 200) fail_answer("LIST", prefix, r, answer);
+  ListPage page;
+  for (const auto& entry : xml_elements(answer.body, "Contents")) {
+    ListedObject o;
+    o.key = xml_text(entry, "Key");
+    const std::string size = xml_text(entry, "Size");
+    if (o.key.empty() || size.empty() || size.find_first_not_of("0123456789") != std::string::npos)
+      fail(display(prefix) + ": LIST answer has an entry without a key or size");
+    o.size = std::stoull(size);
+    o.etag = xml_text(entry, "ETag");
+    page.objects.push_back(o);
+  }
+  if (xml_text(answer.body, "IsTruncated") == "true") {
+    page.next = xml_text(answer.body, "NextContinuationToken");
+    if (page.next.empty()) fail(display(prefix) + ": LIST answer is truncated but has no continuation token");
+  }
+  return page;
+}
+
+void S3Store::get(const ListedObject& object, FileSink& sink) {
+  HttpRequest r = request("GET", object.key, "", kEmptySha256);
+  // A resumed or retried download must not splice two versions of the object.
+  if (!object.etag.empty()) r.headers.push_back("If-Match: " + object.etag);
+  r.sink = &sink;
+  HttpResponse answer = http_.send(r, display(object.key) + ": GET");
+  // Every byte arrived, but the answer to the last attempt was lost: the rest is empty.
+  if (answer.status == 416 && sink.received == object.size) return;
+  if (answer.status != 200 && answer.status != 206) fail_answer("GET", object.key, r, answer);
+}
+
+}  // namespace mm::storage
