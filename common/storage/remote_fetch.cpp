@@ -70,16 +70,21 @@ bool RemoteStore::download(const ListedObject& object, const std::string& path, 
     progress(object.size);
     return false;
   }
-  // A .part left by an interrupted run is started over: its object may have changed since.
+  // A .part left by a killed run is started over: its object may have changed since.
   const std::string part = path + ".part";
-  WriteFile out(part);
-  FileSink sink{out.fd, part, 0, progress};
-  get(object, sink);
-  if (sink.received != object.size)
-    fail(display(object.key) + ": received " + std::to_string(sink.received) + " bytes, the listing says " +
-         std::to_string(object.size));
-  out.sync_and_close();
-  if (::rename(part.c_str(), path.c_str()) != 0) fail_errno(path, "cannot rename " + part + " to it", errno);
+  try {
+    WriteFile out(part);
+    FileSink sink{out.fd, part, 0, progress};
+    get(object, sink);
+    if (sink.received != object.size)
+      fail(display(object.key) + ": received " + std::to_string(sink.received) + " bytes, the listing says " +
+           std::to_string(object.size));
+    out.sync_and_close();
+    if (::rename(part.c_str(), path.c_str()) != 0) fail_errno(path, "cannot rename " + part + " to it", errno);
+  } catch (...) {
+    ::unlink(part.c_str());  // a rerun starts it over anyway
+    throw;
+  }
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   sync_dir(parent.empty() ? "." : parent.string());
   return true;

@@ -92,6 +92,10 @@ BOOST_AUTO_TEST_CASE(xml_listing_entries) {
   BOOST_TEST(entries.size() == 2u);
   BOOST_TEST(xml_text(entries[1], "Key") == "t/1/a&b");
   BOOST_TEST(xml_text(entries[0], "Size") == "8");
+  // MinIO (Go's encoder) writes quotes as numeric references.
+  BOOST_TEST(xml_text("<ETag>&#34;9b2c&#34;</ETag>", "ETag") == "\"9b2c\"");
+  BOOST_TEST(xml_text("<Key>a&#x9;b&#233;&#1;</Key>", "Key") == "a\tb\xc3\xa9\x01");
+  BOOST_TEST(xml_text("<Key>&#;&#x;&#12a;</Key>", "Key") == "&#;&#x;&#12a;");
   // <Blob> must not match <Blobs> or <BlobPrefix>.
   BOOST_TEST(mm::storage::xml_elements("<Blobs><BlobPrefix>p</BlobPrefix><Blob><Name>n</Name></Blob></Blobs>", "Blob").size() == 1u);
   BOOST_TEST(mm::storage::xml_elements("<Blobs/>", "Blob").empty());

@@ -9,6 +9,7 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
+#include "ordered_output.hpp"
 #include "storage/keys.hpp"
 #include "storage/segment_fetch.hpp"
 #include "task_group.hpp"
@@ -23,18 +24,21 @@ struct Totals {
   std::atomic<uint64_t> segments{0}, objects{0}, downloaded{0}, bytes{0}, errors{0};
 };
 
-// Reads the manifest; each segment record is printed once its files are in `dir`.
+// Reads the manifest; each segment record is printed once its files are in `dir`, every record
+// in input order.
 void fetch_segments(RemoteStore& store, const std::string& prefix, const std::string& dir, const std::string& manifest,
                     unsigned jobs, bool keep_going, Totals& totals) {
   ManifestReader in(manifest);
-  ManifestWriter out;
+  ManifestWriter writer;
+  OrderedOutput out(writer);
   Progress progress("fetched", 0, 0);
   TaskGroup tasks(jobs);
   rapidjson::Document record;
   bool accepted = true;
   while (accepted && in.next(record)) {
+    const uint64_t slot = out.reserve();
     if (std::string(kind_of(record)) != "segment") {
-      out.write_line(in.line());
+      out.complete(slot, in.line());
       continue;
     }
     const std::string line = in.line(), where = in.where();
@@ -46,19 +50,19 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
     } catch (const Error& e) {
       bad_data(where + ": " + e.what());
     }
-    accepted = tasks.spawn([&, line, collection, table_id, segment_id] {
+    accepted = tasks.spawn([&, slot, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
         done = fetch_segment(store, prefix, table_id, segment_id, dir, [&](uint64_t n) { progress.add(0, n); });
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
-        out.write_line(error_record("mm-fetch", e.what(), collection, segment_id));
+        out.complete(slot, error_record("mm-fetch", e.what(), collection, segment_id));
         totals.errors += 1;
         return;
       }
       progress.add(1, 0);
-      out.write_line(line);
+      out.complete(slot, line);
       totals.segments += 1;
       totals.objects += done.objects;
       totals.downloaded += done.downloaded;
@@ -67,7 +71,7 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
   }
   tasks.wait();
   progress.finish();
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-fetch\",\"segments\":" + std::to_string(totals.segments) +
+  writer.write_line("{\"kind\":\"summary\",\"tool\":\"mm-fetch\",\"segments\":" + std::to_string(totals.segments) +
                  ",\"objects\":" + std::to_string(totals.objects) + ",\"downloaded\":" +
                  std::to_string(totals.downloaded) + ",\"skipped\":" +
                  std::to_string(totals.objects - totals.downloaded) + ",\"bytes\":" + std::to_string(totals.bytes) +
