@@ -79,7 +79,7 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
 }
 
 int run(int argc, char** argv) {
-  cxxopts::Options options("mm-fetch", "Download the files mm-scan reads (.rv, .uid, deleted_docs) of every segment record of MANIFEST (default: stdin) from the object store holding a Milvus 1.x tables/ directory to DIR/<table_id>/<segment_id>/, and print the records unchanged once their files are complete; then `mm-scan --tables DIR` reads them. With --meta-object, first download a meta.json for `mm-meta --meta-json`; without --dir that is all it does. Credentials come from the environment or a credentials file, never from the command line.");
+  cxxopts::Options options("mm-fetch", "Download the files mm-scan reads (.rv, .uid, deleted_docs) of every segment record of MANIFEST (default: stdin) from the object store holding a Milvus 1.x tables/ directory to DIR/<table_id>/<segment_id>/, and print the records unchanged once their files are complete; then `mm-scan --tables DIR` reads them. With --meta-object, first download a meta.json (meta.mode: remote) for mm-meta to read; without --dir that is all it does. Credentials come from the environment or a credentials file, never from the command line.");
   options.add_options("Source")
     ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys) or azure", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("bucket", "bucket (Azure: container) holding the 1.x files", cxxopts::value<std::string>(), "NAME")
