@@ -12,13 +12,8 @@ ListPage AzureStore::list_page(const std::string& prefix, const std::string& mar
   if (answer.status != 200) fail(display(prefix) + ": List Blobs failed: " + explain(answer));
   ListPage page;
   for (const auto& entry : xml_elements(answer.body, "Blob")) {
-    ListedObject o;
-    o.key = xml_text(entry, "Name");
-    const std::string size = xml_text(entry, "Content-Length");
-    if (o.key.empty() || size.empty() || size.find_first_not_of("0123456789") != std::string::npos)
-      fail(display(prefix) + ": List Blobs answer has an entry without a name or length");
-    o.size = std::stoull(size);
-    o.etag = xml_text(entry, "Etag");
+    ListedObject o = listed_object(xml_text(entry, "Name"), xml_text(entry, "Content-Length"), xml_text(entry, "Etag"),
+                                   display(prefix));
     // Listings give the ETag bare; If-Match wants it quoted, as Get Blob Properties gives it.
     if (!o.etag.empty() && o.etag.front() != '"') o.etag = "\"" + o.etag + "\"";
     page.objects.push_back(o);

@@ -34,6 +34,10 @@ struct ListedObject {
   std::string etag;  // as the store reports it; a download asks for exactly this version
 };
 
+// An entry from the texts of a listing; fails naming `where` when the key is empty or the size is
+// not a number.
+ListedObject listed_object(std::string key, const std::string& size, std::string etag, const std::string& where);
+
 struct ListPage {
   std::vector<ListedObject> objects;
   std::string next;  // continuation token or marker; empty on the last page

@@ -38,6 +38,12 @@ struct WriteFile {
 
 }  // namespace
 
+ListedObject listed_object(std::string key, const std::string& size, std::string etag, const std::string& where) {
+  if (key.empty() || size.empty() || size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos)
+    fail(where + ": the listing has an entry without a name or size");
+  return ListedObject{std::move(key), std::stoull(size), std::move(etag)};
+}
+
 std::vector<ListedObject> RemoteStore::list(const std::string& prefix) {
   std::vector<ListedObject> all;
   std::string marker;

@@ -15,14 +15,8 @@ ListPage S3Store::list_page(const std::string& prefix, const std::string& marker
   if (answer.status != 200) fail_answer("LIST", prefix, r, answer);
   ListPage page;
   for (const auto& entry : xml_elements(answer.body, "Contents")) {
-    ListedObject o;
-    o.key = xml_text(entry, "Key");
-    const std::string size = xml_text(entry, "Size");
-    if (o.key.empty() || size.empty() || size.find_first_not_of("0123456789") != std::string::npos)
-      fail(display(prefix) + ": LIST answer has an entry without a key or size");
-    o.size = std::stoull(size);
-    o.etag = xml_text(entry, "ETag");
-    page.objects.push_back(o);
+    page.objects.push_back(
+        listed_object(xml_text(entry, "Key"), xml_text(entry, "Size"), xml_text(entry, "ETag"), display(prefix)));
   }
   if (xml_text(answer.body, "IsTruncated") == "true") {
     page.next = xml_text(answer.body, "NextContinuationToken");

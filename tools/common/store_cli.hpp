@@ -1,8 +1,7 @@
-// The object-store flags mm-upload and mm-fetch share (--backend s3|gcs|azure, --endpoint,
-// --region, --bucket, --use-ssl, --ca-file, --path-style, --virtual-host, --account,
-// --credentials-file, --profile, --use-iam, --retries, --timeout), turned into a store. Each tool
-// declares the flags itself, with its own help; a flag a tool lacks counts as not given.
-// Credentials come from the environment or a credentials file only, never from argv.
+// The object-store flags mm-upload and mm-fetch share, and the store made from them. The flags
+// whose meaning differs per tool (--backend, --bucket, --prefix, --check-bucket, sizes) each tool
+// declares itself; a flag a tool lacks counts as not given. Credentials come from the
+// environment or a credentials file only, never from argv.
 #pragma once
 #include <cxxopts.hpp>
 #include <cstdlib>
@@ -17,12 +16,40 @@
 
 namespace mm::cli {
 
+// --endpoint, --region, --use-ssl, --ca-file, --path-style, --virtual-host, --account.
+inline void add_endpoint_options(cxxopts::Options& options, const std::string& group) {
+  options.add_options(group)
+    ("endpoint", "s3: HOST:PORT (default: AWS for --region; gcs: storage.googleapis.com); azure: URL (default https://ACCOUNT.blob.core.windows.net)", cxxopts::value<std::string>(), "ENDPOINT")
+    ("region", "region (default us-east-1; gcs: auto)", cxxopts::value<std::string>(), "NAME")
+    ("use-ssl", "HTTPS to --endpoint (always for the default AWS and GCS endpoints); certificates are always verified")
+    ("ca-file", "CA certificates (PEM) to verify the server with", cxxopts::value<std::string>(), "PATH")
+    ("path-style", "address buckets as ENDPOINT/BUCKET/KEY (default with --endpoint)")
+    ("virtual-host", "address buckets as BUCKET.ENDPOINT/KEY (default for AWS)")
+    ("account", "azure: storage account (or AZURE_STORAGE_ACCOUNT)", cxxopts::value<std::string>(), "NAME");
+}
+
+// --credentials-file, --profile, --use-iam.
+inline void add_credential_options(cxxopts::Options& options) {
+  options.add_options("Credentials")
+    ("credentials-file", "AWS shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials); used when AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are unset", cxxopts::value<std::string>(), "PATH")
+    ("profile", "profile in the credentials file (default: AWS_PROFILE or default)", cxxopts::value<std::string>(), "NAME")
+    ("use-iam", "when no keys are found, use the EC2 instance role (metadata service)");
+}
+
+// --retries, --timeout.
+inline void add_retry_options(cxxopts::Options& options, const std::string& group) {
+  options.add_options(group)
+    ("retries", "retries of a request after a server error, timeout or dropped connection", cxxopts::value<unsigned>()->default_value("5"), "N")
+    ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS");
+}
+
 inline std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
 }
 
 inline storage::HttpOptions http_options(const cxxopts::ParseResult& result) {
+  if (result["timeout"].as<unsigned>() == 0) bad_usage("--timeout: at least 1 second");
   storage::HttpOptions http;
   if (result.count("ca-file")) http.ca_file = result["ca-file"].as<std::string>();
   http.stall_timeout_s = long(result["timeout"].as<unsigned>());

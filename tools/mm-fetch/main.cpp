@@ -84,27 +84,17 @@ int run(int argc, char** argv) {
     ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys) or azure", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("bucket", "bucket (Azure: container) holding the 1.x files", cxxopts::value<std::string>(), "NAME")
     ("prefix", "key prefix of the 1.x tables/ directory (milvus-migration's tablesDir); segment files are PREFIX/<table_id>/<segment_id>/<name>", cxxopts::value<std::string>()->default_value(""), "KEY")
-    ("endpoint", "s3: HOST:PORT (default: AWS for --region; gcs: storage.googleapis.com); azure: URL (default https://ACCOUNT.blob.core.windows.net)", cxxopts::value<std::string>(), "ENDPOINT")
-    ("region", "region (default us-east-1; gcs: auto)", cxxopts::value<std::string>(), "NAME")
-    ("use-ssl", "HTTPS to --endpoint (always for the default AWS and GCS endpoints); certificates are always verified")
-    ("ca-file", "CA certificates (PEM) to verify the server with", cxxopts::value<std::string>(), "PATH")
-    ("path-style", "address buckets as ENDPOINT/BUCKET/KEY (default with --endpoint)")
-    ("virtual-host", "address buckets as BUCKET.ENDPOINT/KEY (default for AWS)")
-    ("account", "azure: storage account (or AZURE_STORAGE_ACCOUNT)", cxxopts::value<std::string>(), "NAME")
     ("check-bucket", "first check that the bucket exists, can be listed and holds objects under --prefix");
-  options.add_options("Credentials")
-    ("credentials-file", "AWS shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials); used when AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are unset", cxxopts::value<std::string>(), "PATH")
-    ("profile", "profile in the credentials file (default: AWS_PROFILE or default)", cxxopts::value<std::string>(), "NAME")
-    ("use-iam", "when no keys are found, use the EC2 instance role (metadata service)");
+  cli::add_endpoint_options(options, "Source");
+  cli::add_credential_options(options);
   options.add_options("Destination")
     ("dir", "local directory that becomes the tables/ directory for mm-scan --tables; without it no manifest is read", cxxopts::value<std::string>(), "DIR")
     ("meta-object", "first download this object (a meta.json; key from the bucket root, --prefix not applied)", cxxopts::value<std::string>(), "KEY")
     ("meta-out", "where --meta-object goes (replaced on every run)", cxxopts::value<std::string>(), "FILE")
     ("keep-going", "on a segment with missing files print an error record instead of it and go on (the exit status is still 3)");
   options.add_options("Transfer")
-    ("j,jobs", "segments downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N")
-    ("retries", "retries of a request after a server error, timeout or dropped connection (a download resumes where it stopped)", cxxopts::value<unsigned>()->default_value("5"), "N")
-    ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS");
+    ("j,jobs", "segments downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
+  cli::add_retry_options(options, "Transfer");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
@@ -119,7 +109,6 @@ int run(int argc, char** argv) {
     bad_usage("a MANIFEST is read only with --dir");
   const unsigned jobs = result["jobs"].as<unsigned>();
   if (jobs == 0) bad_usage("--jobs: at least 1");
-  if (result["timeout"].as<unsigned>() == 0) bad_usage("--timeout: at least 1 second");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
 
   auto store = cli::make_remote_store(backend, result, 0, 1);

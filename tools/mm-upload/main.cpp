@@ -38,26 +38,16 @@ int run(int argc, char** argv) {
     ("dir", "local: directory the Milvus server reads files from", cxxopts::value<std::string>(), "DIR")
     ("bucket", "bucket (Azure: container); must be the one Milvus uses (minio.bucketName)", cxxopts::value<std::string>()->default_value("a-bucket"), "NAME")
     ("prefix", "key prefix; files go to PREFIX/<collection>/<partition>/<group>/<field>.npy", cxxopts::value<std::string>()->default_value("migration"), "KEY")
-    ("endpoint", "s3: HOST:PORT (default: AWS for --region; gcs: storage.googleapis.com); azure: URL (default https://ACCOUNT.blob.core.windows.net)", cxxopts::value<std::string>(), "ENDPOINT")
-    ("region", "region (default us-east-1; gcs: auto)", cxxopts::value<std::string>(), "NAME")
-    ("use-ssl", "HTTPS to --endpoint (always for the default AWS and GCS endpoints); certificates are always verified")
-    ("ca-file", "CA certificates (PEM) to verify the server with", cxxopts::value<std::string>(), "PATH")
     ("unsigned-payload", "s3, gcs: do not sign the bytes sent (faster; the server no longer checks them; for HTTPS)")
-    ("path-style", "address buckets as ENDPOINT/BUCKET/KEY (default with --endpoint)")
-    ("virtual-host", "address buckets as BUCKET.ENDPOINT/KEY (default for AWS)")
-    ("account", "azure: storage account (or AZURE_STORAGE_ACCOUNT)", cxxopts::value<std::string>(), "NAME")
     ("check-bucket", "first check that the bucket exists and is writable")
     ("create-bucket", "create the bucket (or directory) when missing");
-  options.add_options("Credentials")
-    ("credentials-file", "AWS shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials); used when AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are unset", cxxopts::value<std::string>(), "PATH")
-    ("profile", "profile in the credentials file (default: AWS_PROFILE or default)", cxxopts::value<std::string>(), "NAME")
-    ("use-iam", "when no keys are found, use the EC2 instance role (metadata service)");
+  cli::add_endpoint_options(options, "Storage");
+  cli::add_credential_options(options);
   options.add_options("Transfer")
     ("j,jobs", "groups uploaded at once", cxxopts::value<unsigned>()->default_value("4"), "N")
     ("part-size", "files larger than this are uploaded in parts of this size (at least 5M)", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
-    ("part-jobs", "parts of one file uploaded at once", cxxopts::value<unsigned>()->default_value("4"), "N")
-    ("retries", "retries of a request after a server error, timeout or dropped connection", cxxopts::value<unsigned>()->default_value("5"), "N")
-    ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS");
+    ("part-jobs", "parts of one file uploaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
+  cli::add_retry_options(options, "Transfer");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
@@ -65,7 +55,6 @@ int run(int argc, char** argv) {
   const std::string backend = result["backend"].as<std::string>();
   const unsigned jobs = result["jobs"].as<unsigned>(), part_jobs = result["part-jobs"].as<unsigned>();
   if (jobs == 0 || part_jobs == 0) bad_usage("--jobs and --part-jobs: at least 1");
-  if (result["timeout"].as<unsigned>() == 0) bad_usage("--timeout: at least 1 second");
   const uint64_t part_size = cli::parse_size("--part-size", result["part-size"].as<std::string>());
   if (part_size < (5u << 20) || part_size > (5ull << 30)) bad_usage("--part-size: between 5M and 5G (S3's part limits)");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
