@@ -26,6 +26,18 @@ start_minio() {
   export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCESS_KEY=$access MM_CHECK_SECRET_KEY=$secret MM_CHECK_BUCKET=a-bucket
 }
 
+# start_azurite: an Azurite for this test, stopped on exit. Sets az (its directory), endpoint and
+# key, and exports check_objects.py's connection (account mmtest, container a-bucket).
+start_azurite() {
+  ensure_test_servers
+  az=$SCRATCH/azurite
+  "$MM_SRC/scripts/test-azurite.sh" start "$az" 2>/dev/null
+  cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$az'")
+  endpoint=$(cat "$az/endpoint")
+  key=$(cat "$az/key")
+  export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCOUNT=mmtest MM_CHECK_KEY=$key MM_CHECK_BUCKET=a-bucket
+}
+
 # make_groups DIR: real groups from a generated 1.x installation plus synthetic ones (random
 # bytes: mm-upload does not parse them) big enough for multipart: 23 MB and 3 MB data files.
 # Prints the manifest path.
