@@ -49,3 +49,76 @@ same_groups() {
   diff <(cd "$da" && find . -name '*.npy' -type f -print0 | sort -z | xargs -0 sha256sum) \
     <(cd "$db" && find . -name '*.npy' -type f -print0 | sort -z | xargs -0 sha256sum) >&2
 }
+
+# big_segment PREFIX: a segment big/1 with a 20 MB .rv (random bytes: mm-fetch does not parse
+# them) put under PREFIX, its source in $SCRATCH/bigsrc.
+big_segment() {
+  mkdir -p "$SCRATCH/bigsrc/big/1"
+  head -c 20000000 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.rv"
+  head -c 800 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.uid"
+  head -c 8 /dev/zero >"$SCRATCH/bigsrc/big/1/deleted_docs"
+  store_py put "$SCRATCH/bigsrc" "$1" >/dev/null
+}
+
+# start_cutting_proxy PORT PATTERN: a TCP proxy on loopback to the server on PORT that cuts the
+# first answer to a GET whose request holds PATTERN after 3 MB, as a dropped connection would,
+# and logs every Range header it forwards to $SCRATCH/proxy.log. Sets proxy_port.
+start_cutting_proxy() {
+  $PY - "$1" "$2" >"$SCRATCH/proxy.port" 2>"$SCRATCH/proxy.log" <<'PY' &
+import os, socket, sys, threading
+up, pattern = int(sys.argv[1]), sys.argv[2]
+cut = {"done": False}
+lock = threading.Lock()
+def pipe(src, dst, limit=None):
+    sent = 0
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data: break
+            if limit is not None and limit[0] is not None and sent + len(data) > limit[0]:
+                dst.sendall(data[: limit[0] - sent]); break
+            dst.sendall(data); sent += len(data)
+    except OSError: pass
+    for s in (src, dst):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+def handle(client):
+    server = socket.create_connection(("127.0.0.1", up))
+    limit = [None]
+    def upstream():
+        try:
+            while True:
+                data = client.recv(65536)
+                if not data: break
+                text = data.decode("latin-1")
+                for line in text.split("\r\n"):
+                    if line.lower().startswith("range:"): print("seen", line, file=sys.stderr, flush=True)
+                if pattern in text and text.startswith("GET"):
+                    with lock:
+                        if not cut["done"]:
+                            cut["done"] = True; limit[0] = 3000000
+                server.sendall(data)
+        except OSError: pass
+    threading.Thread(target=upstream, daemon=True).start()
+    pipe(server, client, limit)
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=handle, args=(c,), daemon=True).start()
+PY
+  cleanup_hooks+=("kill $! 2>/dev/null")
+  for _ in $(seq 50); do [ -s "$SCRATCH/proxy.port" ] && break; sleep 0.1; done
+  proxy_port=$(cat "$SCRATCH/proxy.port")
+}
+
+# check_resumed RC: the fetch of big/1 through the proxy (exit status RC, stderr in
+# $SCRATCH/big.err) completed with the right bytes after a retry that asked for the rest only.
+check_resumed() {
+  if [ "$1" -eq 0 ] && cmp -s "$SCRATCH/fetched-big/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && grep -q "retrying" "$SCRATCH/big.err" &&
+    grep -qE "seen Range: bytes=[1-9][0-9]*-" "$SCRATCH/proxy.log"; then
+    pass "cut mid-download: resumed with $(grep -m1 -oE 'Range: bytes=[0-9]+-' "$SCRATCH/proxy.log"), bytes identical"
+  else
+    fail "resume: exit $1: $(cat "$SCRATCH/big.err") / proxy: $(cat "$SCRATCH/proxy.log")"
+  fi
+}

@@ -2,8 +2,9 @@
 # mm-fetch --backend azure against Azurite (the Azure Storage emulator) on loopback: a generated
 # 1.x tables/ directory and its meta.json are put into a container with the azure-storage-blob
 # package; mm-meta | mm-fetch | mm-scan | mm-npy must give byte-identical groups to the local
-# pipeline, with Shared Key and with a read/list SAS token; a rerun fetches nothing; a wrong key,
-# a missing container and a missing blob each give one clear error line.
+# pipeline, with Shared Key and with a read/list SAS token; a rerun fetches nothing; a download cut
+# mid-stream resumes with a Range request; a wrong key, a missing container and a missing blob
+# each give one clear error line.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
 source "$(dirname "$0")/fetch_lib.sh"
@@ -61,6 +62,15 @@ AZURE_STORAGE_SAS_TOKEN=$sas mm-fetch -q --backend azure --account mmtest --endp
   diff -r "$SCRATCH/fetched" "$SCRATCH/fetched-sas" >/dev/null && pass "read/list SAS token: the same files" || fail "SAS: $(cat "$SCRATCH/sas.err")"
 sig=$(printf '%s' "$sas" | tr '&' '\n' | sed -n 's/^sig=//p')
 no_secret_in "SAS run" "$SCRATCH/sas.err" "$sig" "$sas"
+
+# A download cut mid-stream resumes with a Range request (which Shared Key signs).
+big_segment "$tables"
+start_cutting_proxy "$(cat "$az/port")" /big/1/1.rv
+rc=0
+printf '{"kind":"segment","collection":"big","table_id":"big","segment_id":"1"}\n' |
+  fetch -v --endpoint "http://127.0.0.1:$proxy_port/mmtest" --prefix "$tables" --dir "$SCRATCH/fetched-big" >/dev/null 2>"$SCRATCH/big.err" || rc=$?
+check_resumed "$rc"
+no_secret_in "verbose run" "$SCRATCH/big.err" "$key"
 
 # One clear error line each.
 wrong=$(head -c 32 /dev/urandom | base64 -w0)

@@ -99,69 +99,14 @@ mm-fetch -q --endpoint "$endpoint" --bucket a-bucket --credentials-file "$SCRATC
 
 # A download cut mid-stream is resumed within the run by a Range request, not started over.
 # A proxy between mm-fetch and MinIO drops the first answer for big/1/1.rv after 3 MB.
-mkdir -p "$SCRATCH/bigsrc/big/1"
-head -c 20000000 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.rv"
-head -c 800 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.uid"
-head -c 8 /dev/zero >"$SCRATCH/bigsrc/big/1/deleted_docs"
-store_py put "$SCRATCH/bigsrc" "$tables" >/dev/null
-MM_UPSTREAM=$(cat "$minio/port") $PY - >"$SCRATCH/proxy.port" 2>"$SCRATCH/proxy.log" <<'PY' &
-import os, socket, sys, threading
-up = int(os.environ["MM_UPSTREAM"])
-cut = {"done": False}
-lock = threading.Lock()
-def pipe(src, dst, limit=None):
-    sent = 0
-    try:
-        while True:
-            data = src.recv(65536)
-            if not data: break
-            if limit is not None and limit[0] is not None and sent + len(data) > limit[0]:
-                dst.sendall(data[: limit[0] - sent]); break
-            dst.sendall(data); sent += len(data)
-    except OSError: pass
-    for s in (src, dst):
-        try: s.shutdown(socket.SHUT_RDWR)
-        except OSError: pass
-def handle(client):
-    server = socket.create_connection(("127.0.0.1", up))
-    limit = [None]
-    def upstream():
-        try:
-            while True:
-                data = client.recv(65536)
-                if not data: break
-                text = data.decode("latin-1")
-                for line in text.split("\r\n"):
-                    if line.lower().startswith("range:"): print("seen", line, file=sys.stderr, flush=True)
-                if "/big/1/1.rv" in text and text.startswith("GET"):
-                    with lock:
-                        if not cut["done"]:
-                            cut["done"] = True; limit[0] = 3000000
-                server.sendall(data)
-        except OSError: pass
-    threading.Thread(target=upstream, daemon=True).start()
-    pipe(server, client, limit)
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
-print(s.getsockname()[1], flush=True)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=handle, args=(c,), daemon=True).start()
-PY
-proxy=$!
-cleanup_hooks+=("kill $proxy 2>/dev/null")
-for _ in $(seq 50); do [ -s "$SCRATCH/proxy.port" ] && break; sleep 0.1; done
+big_segment "$tables"
+start_cutting_proxy "$(cat "$minio/port")" /big/1/1.rv
+rc=0
 printf '{"kind":"segment","collection":"big","table_id":"big","segment_id":"1"}\n' |
-  AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-fetch -v --endpoint "127.0.0.1:$(cat "$SCRATCH/proxy.port")" --bucket a-bucket \
-    --prefix "$tables" --dir "$SCRATCH/fetched-big" >"$SCRATCH/big.jsonl" 2>"$SCRATCH/big.err"
-rc=$?
-if [ "$rc" -eq 0 ] && cmp -s "$SCRATCH/fetched-big/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && grep -q "retrying" "$SCRATCH/big.err" &&
-  grep -qE "seen Range: bytes=[1-9][0-9]*-" "$SCRATCH/proxy.log"; then
-  pass "cut mid-download: resumed with $(grep -m1 -oE 'Range: bytes=[0-9]+-' "$SCRATCH/proxy.log"), bytes identical"
-else
-  fail "resume: exit $rc: $(cat "$SCRATCH/big.err") / proxy: $(cat "$SCRATCH/proxy.log")"
-fi
+  AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-fetch -v --endpoint "127.0.0.1:$proxy_port" --bucket a-bucket \
+    --prefix "$tables" --dir "$SCRATCH/fetched-big" >"$SCRATCH/big.jsonl" 2>"$SCRATCH/big.err" || rc=$?
+check_resumed "$rc"
 no_secret_in "verbose run" "$SCRATCH/big.err" "$secret" "$access"
-kill "$proxy" 2>/dev/null || true
 
 # One clear error line each.
 bad=$SCRATCH/bad
