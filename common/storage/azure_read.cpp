@@ -10,6 +10,8 @@ ListPage AzureStore::list_page(const std::string& prefix, const std::string& mar
   if (!marker.empty()) query.emplace_back("marker", marker);
   HttpResponse answer = http_.send(request("GET", "", query, {}, 0), display(prefix) + ": List Blobs");
   if (answer.status != 200) fail(display(prefix) + ": List Blobs failed: " + explain(answer));
+  // A cut answer would silently end the listing early.
+  if (answer.body.find("</EnumerationResults>") == std::string::npos) fail(display(prefix) + ": List Blobs answer is incomplete");
   ListPage page;
   for (const auto& entry : xml_elements(answer.body, "Blob")) {
     ListedObject o = listed_object(xml_text(entry, "Name"), xml_text(entry, "Content-Length"), xml_text(entry, "Etag"),

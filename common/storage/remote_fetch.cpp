@@ -16,7 +16,9 @@
 namespace mm::storage {
 namespace {
 
-constexpr unsigned kPageKeys = 1000;  // the most S3 and Azure return per page anyway
+// Small enough that a page's answer (about 1 KiB an entry on Azure) fits in the 1 MiB the HTTP
+// client keeps of a body.
+constexpr unsigned kPageKeys = 250;
 
 struct WriteFile {
   int fd;

@@ -13,6 +13,8 @@ ListPage S3Store::list_page(const std::string& prefix, const std::string& marker
   HttpRequest r = request("GET", "", canonical_query(params), kEmptySha256);
   HttpResponse answer = http_.send(r, display(prefix) + ": LIST");
   if (answer.status != 200) fail_answer("LIST", prefix, r, answer);
+  // A cut answer would silently end the listing early.
+  if (answer.body.find("</ListBucketResult>") == std::string::npos) fail(display(prefix) + ": LIST answer is incomplete");
   ListPage page;
   for (const auto& entry : xml_elements(answer.body, "Contents")) {
     page.objects.push_back(

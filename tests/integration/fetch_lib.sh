@@ -51,13 +51,16 @@ same_groups() {
 }
 
 # big_segment PREFIX: a segment big/1 with a 20 MB .rv (random bytes: mm-fetch does not parse
-# them) put under PREFIX, its source in $SCRATCH/bigsrc.
+# them) put under PREFIX, its source in $SCRATCH/bigsrc; and 600 small objects in the segment
+# that sort before its files, so that finding them takes three pages of the listing.
 big_segment() {
-  mkdir -p "$SCRATCH/bigsrc/big/1"
+  mkdir -p "$SCRATCH/bigsrc/big/1" "$SCRATCH/junk/big/1"
   head -c 20000000 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.rv"
   head -c 800 /dev/urandom >"$SCRATCH/bigsrc/big/1/1.uid"
   head -c 8 /dev/zero >"$SCRATCH/bigsrc/big/1/deleted_docs"
   store_py put "$SCRATCH/bigsrc" "$1" >/dev/null
+  for i in $(seq -w 600); do echo "$i" >"$SCRATCH/junk/big/1/0junk-$i"; done
+  store_py put "$SCRATCH/junk" "$1" >/dev/null
 }
 
 # start_cutting_proxy PORT PATTERN: a TCP proxy on loopback to the server on PORT that cuts the
@@ -116,8 +119,9 @@ PY
 # $SCRATCH/big.err) completed with the right bytes after a retry that asked for the rest only.
 check_resumed() {
   if [ "$1" -eq 0 ] && cmp -s "$SCRATCH/fetched-big/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && grep -q "retrying" "$SCRATCH/big.err" &&
+    [ "$(find "$SCRATCH/fetched-big" -type f | wc -l)" -eq 3 ] &&
     grep -qE "seen Range: bytes=[1-9][0-9]*-" "$SCRATCH/proxy.log"; then
-    pass "cut mid-download: resumed with $(grep -m1 -oE 'Range: bytes=[0-9]+-' "$SCRATCH/proxy.log"), bytes identical"
+    pass "cut mid-download: resumed with $(grep -m1 -oE 'Range: bytes=[0-9]+-' "$SCRATCH/proxy.log"), bytes identical; 3 files found after 600 others (paged listing)"
   else
     fail "resume: exit $1: $(cat "$SCRATCH/big.err") / proxy: $(cat "$SCRATCH/proxy.log")"
   fi
