@@ -2,7 +2,7 @@
 
 # store_py put|rm|dump ...: the object store through its own client (the `minio` or
 # `azure-storage-blob` package in the test venv), never through our code. Connection from the
-# MM_CHECK_* variables of check_objects.py; MM_STORE_KIND is s3 or azure.
+# MM_CHECK_* variables of check_objects.py (MM_CHECK_CA too, for azure); MM_STORE_KIND is s3 or azure.
 #   put DIR PREFIX   every file under DIR to PREFIX/<relative path>
 #   rm KEY           delete one object
 store_py() {
@@ -16,7 +16,8 @@ if kind == "s3":
     rm = lambda key: c.remove_object(bucket, key)
 else:
     from azure.storage.blob import BlobServiceClient
-    svc = BlobServiceClient(endpoint, credential={"account_name": os.environ["MM_CHECK_ACCOUNT"], "account_key": os.environ["MM_CHECK_KEY"]})
+    kwargs = {"connection_verify": os.environ["MM_CHECK_CA"]} if os.environ.get("MM_CHECK_CA") else {}
+    svc = BlobServiceClient(endpoint, credential={"account_name": os.environ["MM_CHECK_ACCOUNT"], "account_key": os.environ["MM_CHECK_KEY"]}, **kwargs)
     cc = svc.get_container_client(bucket)
     if not cc.exists():
         cc.create_container()

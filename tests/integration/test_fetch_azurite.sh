@@ -3,8 +3,8 @@
 # 1.x tables/ directory and its meta.json are put into a container with the azure-storage-blob
 # package; mm-meta | mm-fetch | mm-scan | mm-npy must give byte-identical groups to the local
 # pipeline, with Shared Key and with a read/list SAS token; a rerun fetches nothing; a download cut
-# mid-stream resumes with a Range request; a wrong key, a missing container and a missing blob
-# each give one clear error line.
+# mid-stream resumes with a Range request; HTTPS with --ca-file; a wrong key, a missing container
+# and a missing blob each give one clear error line.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
 source "$(dirname "$0")/fetch_lib.sh"
@@ -71,6 +71,18 @@ printf '{"kind":"segment","collection":"big","table_id":"big","segment_id":"1"}\
   fetch -v --endpoint "http://127.0.0.1:$proxy_port/mmtest" --prefix "$tables" --dir "$SCRATCH/fetched-big" >/dev/null 2>"$SCRATCH/big.err" || rc=$?
 check_resumed "$rc"
 no_secret_in "verbose run" "$SCRATCH/big.err" "$key"
+
+# HTTPS: a second emulator with a self-signed certificate, trusted only through --ca-file.
+tls=$SCRATCH/azurite-tls
+"$MM_SRC/scripts/test-azurite.sh" start "$tls" --tls 2>/dev/null
+cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$tls'")
+tls_endpoint=$(cat "$tls/endpoint")
+MM_CHECK_ENDPOINT=$tls_endpoint MM_CHECK_KEY=$(cat "$tls/key") MM_CHECK_CA=$tls/ca.pem store_py put "$fx/db/tables" "$tables" >/dev/null
+AZURE_STORAGE_KEY=$(cat "$tls/key") expect_error "HTTPS without the CA" "SSL certificate problem" \
+  mm-fetch --backend azure --account mmtest --endpoint "$tls_endpoint" --bucket a-bucket --prefix "$tables" --dir "$SCRATCH/bad" "$SCRATCH/meta.jsonl"
+AZURE_STORAGE_KEY=$(cat "$tls/key") mm-fetch -q --backend azure --account mmtest --endpoint "$tls_endpoint" --ca-file "$tls/ca.pem" --bucket a-bucket \
+  --prefix "$tables" --dir "$SCRATCH/fetched-tls" "$SCRATCH/meta.jsonl" >/dev/null && diff -r "$SCRATCH/fetched" "$SCRATCH/fetched-tls" >/dev/null &&
+  pass "HTTPS with --ca-file: the same files" || fail "HTTPS fetch"
 
 # One clear error line each.
 wrong=$(head -c 32 /dev/urandom | base64 -w0)
