@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the mm-fetch tests; source after lib.sh and upload_lib.sh.
 
 # store_py put|rm|dump ...: the object store through its own client (the `minio` or

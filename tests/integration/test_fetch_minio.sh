@@ -2,9 +2,10 @@
 # mm-fetch against a real MinIO on loopback (milvus-migration's source.mode: remote and
 # meta.mode: remote): a generated 1.x tables/ directory is put into the bucket with the `minio`
 # package; mm-meta | mm-fetch | mm-scan | mm-npy must give byte-identical groups to the local
-# pipeline on the original files, fetching only .rv, .uid and deleted_docs. Also: a rerun fetches
-# nothing, damaged local files are fetched again, a download cut mid-stream resumes with a Range
-# request, and wrong keys, a wrong bucket or prefix, a missing segment object, a missing meta
+# pipeline on the original files, fetching only .rv, .uid and deleted_docs. Also: the real test1w
+# files with milvus-migration's meta.json, the gcs backend, a rerun fetches nothing, damaged local
+# files are fetched again, a download cut mid-stream resumes with a Range request (the listing
+# taking three pages), and wrong keys, a wrong bucket or prefix, a missing segment object, a missing meta
 # object and an unreachable endpoint each give one clear error line and a non-zero exit.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
@@ -91,6 +92,24 @@ pipeline --meta-json "$SCRATCH/metadir/meta.json" -- --tables "$fx/db/tables" --
 fetch -q --meta-object backup/meta.json --meta-out "$SCRATCH/both.json" --prefix "$tables" --dir "$SCRATCH/fetched" "$SCRATCH/meta.jsonl" >"$SCRATCH/both.jsonl" &&
   cmp -s "$SCRATCH/both.json" "$SCRATCH/metadir/meta.json" && grep -q '"downloaded":0,' "$SCRATCH/both.jsonl" &&
   pass "--meta-object with --dir: both" || fail "--meta-object with --dir"
+
+# The real files of Milvus 1.1 (shared/fixtures/milvus1x-test1w) and milvus-migration's own
+# meta.json, both in the bucket: the README_1X set-up with meta.mode remote and source.mode remote.
+fixture=${MM_TEST1W:-$MM_SRC/../shared/fixtures/milvus1x-test1w}
+if [ -d "$fixture" ]; then
+  store_py put "$fixture/tables" test1w/tables >/dev/null
+  mkdir -p "$SCRATCH/t1w" && cp "$fixture/meta.json" "$SCRATCH/t1w/meta.json"
+  store_py put "$SCRATCH/t1w" test1w >/dev/null
+  (
+    set -o pipefail
+    fetch -q --meta-object test1w/meta.json --meta-out "$SCRATCH/t1w.json"
+    mm-meta -q --meta-json "$SCRATCH/t1w.json" | fetch -q --prefix test1w/tables --dir "$SCRATCH/t1w-tables" |
+      mm-scan -q --tables "$SCRATCH/t1w-tables" | mm-npy -q --out "$SCRATCH/t1w-npy"
+  ) >"$SCRATCH/t1w.jsonl" && $PY "$MM_SRC/tests/integration/check_groups.py" "$SCRATCH/t1w.jsonl" --test1w >/dev/null &&
+    pass "test1w (real Milvus 1.1 files) through meta.mode and source.mode remote: 10000 rows exact" || fail "test1w remote"
+else
+  echo "skip: test1w fixture not found at $fixture"
+fi
 
 # Credentials from a credentials file and profile, as mm-upload takes them.
 printf '[mm]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$access" "$secret" >"$SCRATCH/credentials"
