@@ -107,6 +107,8 @@ int run(int argc, char** argv) {
   if (!fetch_tables && !fetch_meta) bad_usage("give --dir DIR (segment files), --meta-object KEY --meta-out FILE, or both");
   if (!fetch_tables && result.count("manifest") && result["manifest"].as<std::string>() != "-")
     bad_usage("a MANIFEST is read only with --dir");
+  if (fetch_tables && result["dir"].as<std::string>().empty()) bad_usage("--dir: empty path");
+  if (fetch_meta && result["meta-out"].as<std::string>().empty()) bad_usage("--meta-out: empty path");
   const unsigned jobs = result["jobs"].as<unsigned>();
   if (jobs == 0) bad_usage("--jobs: at least 1");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
