@@ -32,7 +32,7 @@ void AzureStore::get(const ListedObject& object, FileSink& sink) {
   r.sink = &sink;
   HttpResponse answer = http_.send(r, display(object.key) + ": Get Blob");
   // Every byte arrived, but the answer to the last attempt was lost: the rest is empty.
-  if (answer.status == 416 && sink.received == object.size) return;
+  if (answer.status == 416 && sink.length == FileSink::kWhole && sink.received == object.size) return;
   if (answer.status != 200 && answer.status != 206) fail(display(object.key) + ": Get Blob failed: " + explain(answer));
 }
 

@@ -77,19 +77,26 @@ size_t write_sink(Transfer& t, FileSink& sink, const char* data, size_t n) {
   if (!t.sink_started) {
     t.sink_started = true;
     if (t.status == 206) {
-      // A resumed answer must continue exactly where the file ends.
+      // A ranged answer must continue exactly where the sink's bytes end.
       uint64_t start = content_range_start(t.response->header("content-range"));
-      if (start != sink.received) {
+      if (start != sink.offset + sink.received) {
         t.sink_error = "ranged answer starts at \"" + t.response->header("content-range") + "\", expected byte " +
-                       std::to_string(sink.received);
+                       std::to_string(sink.offset + sink.received);
         return 0;
       }
-    } else {
+    } else if (sink.offset == 0 && sink.length == FileSink::kWhole) {
       sink.received = 0;  // the server sent the whole object again
+    } else {
+      t.sink_error = "the server ignored the Range request (HTTP " + std::to_string(t.status) + ")";
+      return 0;
     }
   }
+  if (sink.length != FileSink::kWhole && n > sink.length - sink.received) {
+    t.sink_error = "the answer holds more than the " + std::to_string(sink.length) + " bytes asked for";
+    return 0;
+  }
   for (size_t done = 0; done < n;) {
-    ssize_t wrote = pwrite(sink.fd, data + done, n - done, off_t(sink.received));
+    ssize_t wrote = pwrite(sink.fd, data + done, n - done, off_t(sink.offset + sink.received));
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote < 0) {
       t.write_errno = errno;
@@ -217,8 +224,11 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
     transfer.response = &response;
     CURL* h = static_cast<CURL*>(acquire());
     std::vector<std::string> headers = request.headers;
-    if (request.sink && request.sink->received > 0)
-      headers.push_back("Range: bytes=" + std::to_string(request.sink->received) + "-");
+    if (const FileSink* sink = request.sink; sink && (sink->offset + sink->received > 0 || sink->length != FileSink::kWhole)) {
+      std::string range = "Range: bytes=" + std::to_string(sink->offset + sink->received) + "-";
+      if (sink->length != FileSink::kWhole) range += std::to_string(sink->offset + sink->length - 1);
+      headers.push_back(range);
+    }
     if (request.sign) request.sign(headers);  // after the Range: Azure signs it
     curl_slist* list = nullptr;
     for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
@@ -276,6 +286,10 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
     if (transfer.read_errno != 0) fail_errno(what, "cannot read the file being uploaded", transfer.read_errno);
     if (transfer.write_errno != 0) fail_errno(request.sink->path, "cannot write", transfer.write_errno);
     if (!transfer.sink_error.empty()) fail(scrub(what + ": " + transfer.sink_error));
+    // A range that arrived whole is done, even if the connection then failed.
+    if (code != CURLE_OK && request.sink && request.sink->length != FileSink::kWhole &&
+        request.sink->received == request.sink->length)
+      return response;
     bool transient;
     if (code == CURLE_OK) {
       if (!retryable_status(response.status) || attempt == attempts) return response;

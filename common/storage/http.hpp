@@ -28,13 +28,16 @@ struct SigV4 {
   std::string region, service, access_key, secret_key;
 };
 
-// Where a GET's object bytes (a 2xx answer's body) go: straight into a file with pwrite, never
-// buffered, so memory stays bounded. Every attempt asks only for what is still missing
-// ("Range: bytes=N-"), so a retry after a dropped connection resumes instead of starting over.
+// Where a GET's object bytes (a 2xx answer's body) go: straight into a file with pwrite at their
+// own offsets, never buffered, so memory stays bounded. The sink wants `length` bytes of the object
+// from `offset` (kWhole: the whole object). Every attempt asks only for what is still missing
+// ("Range: bytes=N-M"), so a retry after a dropped connection resumes instead of starting over.
 struct FileSink {
+  static constexpr uint64_t kWhole = UINT64_MAX;
   int fd = -1;
-  std::string path;                        // for messages
-  uint64_t received = 0;                   // bytes of the object in the file so far
+  std::string path;  // for messages
+  uint64_t offset = 0, length = kWhole;
+  uint64_t received = 0;                         // of those bytes, in the file so far
   std::function<void(uint64_t bytes)> progress;  // optional: each chunk written
 };
 

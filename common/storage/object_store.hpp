@@ -38,6 +38,12 @@ struct ListedObject {
 // not a number.
 ListedObject listed_object(std::string key, const std::string& size, std::string etag, const std::string& where);
 
+// Objects larger than `size` are downloaded as ranges of that size, `jobs` at once.
+struct DownloadParts {
+  uint64_t size = 64ull << 20;
+  unsigned jobs = 4;
+};
+
 struct ListPage {
   std::vector<ListedObject> objects;
   std::string next;  // continuation token or marker; empty on the last page
@@ -59,8 +65,8 @@ class ObjectStore {
   virtual void describe(JsonWriter& w) const = 0;
 };
 
-// The skip-or-upload rule shared by the remote stores: an object with the same size and the same
-// SHA-256 metadata is kept; anything else is uploaded, then checked with a HEAD.
+// What S3 and Azure share. Writing: an object with the same size and the same SHA-256 metadata is
+// kept; anything else is uploaded, then checked with a HEAD. Reading: listings and downloads.
 class RemoteStore : public ObjectStore {
  public:
   std::string location(const std::string& key) const override { return key; }
@@ -76,19 +82,26 @@ class RemoteStore : public ObjectStore {
   void check_readable(const std::string& prefix);
   // Brings `object` to `path`: written to `path`.part, fsync'd and renamed, so a file with its
   // final name is always complete. With `skip_present`, a file already there with the object's
-  // size is kept. Returns false when nothing was downloaded.
-  bool download(const ListedObject& object, const std::string& path, bool skip_present, const ProgressFn& progress);
+  // size is kept. Objects larger than a part are fetched as ranges in parallel. Returns false
+  // when nothing was downloaded.
+  bool download(const ListedObject& object, const std::string& path, bool skip_present, const DownloadParts& parts,
+                const ProgressFn& progress);
   // "s3://bucket/key at http://host:port", for messages.
   virtual std::string display(const std::string& key) const = 0;
 
  protected:
   // One page of at most `max_keys` entries under `prefix`, from `marker` ("" for the first).
   virtual ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) = 0;
-  // The object's bytes into `sink`, resuming from sink.received; the object must still have
+  // The sink's bytes of the object, resuming from sink.received; the object must still have
   // `object.etag`. Fails naming the object when the store refuses.
   virtual void get(const ListedObject& object, FileSink& sink) = 0;
   virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
   virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
+
+ private:
+  // The object into `fd` as ranges of parts.size, parts.jobs at once.
+  void get_parts(const ListedObject& object, int fd, const std::string& path, const DownloadParts& parts,
+                 const ProgressFn& progress);
 };
 
 }  // namespace mm::storage

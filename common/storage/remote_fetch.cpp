@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "fs_sync.hpp"
 #include "log.hpp"
 #include "storage/object_store.hpp"
+#include "task_group.hpp"
 
 namespace mm::storage {
 namespace {
@@ -71,7 +73,7 @@ void RemoteStore::check_readable(const std::string& prefix) {
 }
 
 bool RemoteStore::download(const ListedObject& object, const std::string& path, bool skip_present,
-                           const ProgressFn& progress) {
+                           const DownloadParts& parts, const ProgressFn& progress) {
   struct stat st;
   if (skip_present && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && uint64_t(st.st_size) == object.size) {
     log_debug(path + ": already present with the size of " + display(object.key) + ", skipped");
@@ -82,11 +84,15 @@ bool RemoteStore::download(const ListedObject& object, const std::string& path, 
   const std::string part = path + ".part";
   try {
     WriteFile out(part);
-    FileSink sink{out.fd, part, 0, progress};
-    get(object, sink);
-    if (sink.received != object.size)
-      fail(display(object.key) + ": received " + std::to_string(sink.received) + " bytes, the listing says " +
-           std::to_string(object.size));
+    if (object.size <= parts.size || parts.jobs < 2) {
+      FileSink sink{out.fd, part, 0, FileSink::kWhole, 0, progress};
+      get(object, sink);
+      if (sink.received != object.size)
+        fail(display(object.key) + ": received " + std::to_string(sink.received) + " bytes, the listing says " +
+             std::to_string(object.size));
+    } else {
+      get_parts(object, out.fd, part, parts, progress);
+    }
     out.sync_and_close();
     if (::rename(part.c_str(), path.c_str()) != 0) fail_errno(path, "cannot rename " + part + " to it", errno);
   } catch (...) {
@@ -96,6 +102,25 @@ bool RemoteStore::download(const ListedObject& object, const std::string& path, 
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   sync_dir(parent.empty() ? "." : parent.string());
   return true;
+}
+
+void RemoteStore::get_parts(const ListedObject& object, int fd, const std::string& path, const DownloadParts& parts,
+                            const ProgressFn& progress) {
+  // The file gets its full size first, so each range is written in place.
+  if (ftruncate(fd, off_t(object.size)) != 0) fail_errno(path, "cannot size", errno);
+  TaskGroup tasks(parts.jobs);
+  for (uint64_t offset = 0; offset < object.size; offset += parts.size) {
+    const uint64_t length = std::min(parts.size, object.size - offset);
+    bool started = tasks.spawn([&, offset, length] {
+      FileSink sink{fd, path, offset, length, 0, progress};
+      get(object, sink);
+      if (sink.received != length)
+        fail(display(object.key) + ": bytes " + std::to_string(offset) + "-" + std::to_string(offset + length - 1) +
+             ": received " + std::to_string(sink.received) + " of " + std::to_string(length));
+    });
+    if (!started) break;
+  }
+  tasks.wait();
 }
 
 }  // namespace mm::storage

@@ -19,7 +19,8 @@ void require_path_segment(const std::string& what, const std::string& value) {
 }  // namespace
 
 SegmentFetch fetch_segment(RemoteStore& store, const std::string& prefix, const std::string& table_id,
-                           const std::string& segment_id, const std::string& dir, const ProgressFn& progress) {
+                           const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
+                           const ProgressFn& progress) {
   require_path_segment("table_id", table_id);
   require_path_segment("segment_id", segment_id);
   const std::string remote = (prefix.empty() ? "" : prefix + "/") + table_id + "/" + segment_id + "/";
@@ -61,7 +62,7 @@ SegmentFetch fetch_segment(RemoteStore& store, const std::string& prefix, const 
     while (i < names.size() && names[i] != name) ++i;
     if (i == names.size()) bad_data(store.display(remote + name) + ": missing");
     ++done.objects;
-    if (store.download(listed[i], (local / name).string(), true, progress)) {
+    if (store.download(listed[i], (local / name).string(), true, parts, progress)) {
       ++done.downloaded;
       done.bytes += listed[i].size;
     }

@@ -19,6 +19,7 @@ struct SegmentFetch {
 // A missing segment directory or file, or ids that are not single path segments, are one-line
 // kExitBadData errors naming the object; store failures are kExitFailure.
 SegmentFetch fetch_segment(RemoteStore& store, const std::string& prefix, const std::string& table_id,
-                           const std::string& segment_id, const std::string& dir, const ProgressFn& progress);
+                           const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
+                           const ProgressFn& progress);
 
 }  // namespace mm::storage

@@ -65,11 +65,13 @@ big_segment() {
   store_py put "$SCRATCH/junk" "$1" >/dev/null
 }
 
-# start_cutting_proxy PORT PATTERN: a TCP proxy on loopback to the server on PORT that cuts the
-# first answer to a GET whose request holds PATTERN after 3 MB, as a dropped connection would,
-# and logs every Range header it forwards to $SCRATCH/proxy.log. Sets proxy_port.
+big_record='{"kind":"segment","collection":"big","table_id":"big","segment_id":"1"}'
+
+# start_cutting_proxy PORT PATTERN NAME: a TCP proxy on loopback to the server on PORT that cuts
+# the first answer to a GET whose request holds PATTERN after 3 MB, as a dropped connection
+# would, and logs every Range header it forwards to $SCRATCH/NAME.log. Sets proxy_port.
 start_cutting_proxy() {
-  $PY - "$1" "$2" >"$SCRATCH/proxy.port" 2>"$SCRATCH/proxy.log" <<'PY' &
+  $PY - "$1" "$2" >"$SCRATCH/$3.port" 2>"$SCRATCH/$3.log" <<'PY' &
 import os, socket, sys, threading
 up, pattern = int(sys.argv[1]), sys.argv[2]
 cut = {"done": False}
@@ -113,18 +115,20 @@ while True:
     threading.Thread(target=handle, args=(c,), daemon=True).start()
 PY
   cleanup_hooks+=("kill $! 2>/dev/null")
-  for _ in $(seq 50); do [ -s "$SCRATCH/proxy.port" ] && break; sleep 0.1; done
-  proxy_port=$(cat "$SCRATCH/proxy.port")
+  for _ in $(seq 50); do [ -s "$SCRATCH/$3.port" ] && break; sleep 0.1; done
+  proxy_port=$(cat "$SCRATCH/$3.port")
 }
 
-# check_resumed RC: the fetch of big/1 through the proxy (exit status RC, stderr in
-# $SCRATCH/big.err) completed with the right bytes after a retry that asked for the rest only.
+# check_resumed NAME RC WHAT: the fetch of big/1 through proxy NAME (exit status RC, stderr in
+# $SCRATCH/NAME.err, into $SCRATCH/NAME) completed with the right bytes after a retry that asked
+# for the rest only: a Range that starts at no multiple of 5 MiB (where ranges of parts start).
 check_resumed() {
-  if [ "$1" -eq 0 ] && cmp -s "$SCRATCH/fetched-big/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && grep -q "retrying" "$SCRATCH/big.err" &&
-    [ "$(find "$SCRATCH/fetched-big" -type f | wc -l)" -eq 3 ] &&
-    grep -qE "seen Range: bytes=[1-9][0-9]*-" "$SCRATCH/proxy.log"; then
-    pass "cut mid-download: resumed with $(grep -m1 -oE 'Range: bytes=[0-9]+-' "$SCRATCH/proxy.log"), bytes identical; 3 files found after 600 others (paged listing)"
+  local name=$1 rc=$2 what=$3 resumed
+  resumed=$(grep -oE 'seen Range: bytes=[0-9]+-[0-9]*' "$SCRATCH/$name.log" | awk -F'[=-]' '$2 % 5242880 != 0 { print $2 "-" $3; exit }')
+  if [ "$rc" -eq 0 ] && cmp -s "$SCRATCH/$name/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && grep -q "retrying" "$SCRATCH/$name.err" &&
+    [ "$(find "$SCRATCH/$name" -type f | wc -l)" -eq 3 ] && [ -n "$resumed" ]; then
+    pass "$what, cut mid-download: resumed with Range bytes=$resumed, bytes identical; 3 files found after 600 others (paged listing)"
   else
-    fail "resume: exit $1: $(cat "$SCRATCH/big.err") / proxy: $(cat "$SCRATCH/proxy.log")"
+    fail "$what: resume: exit $rc: $(cat "$SCRATCH/$name.err") / proxy: $(cat "$SCRATCH/$name.log")"
   fi
 }

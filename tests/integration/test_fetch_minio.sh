@@ -125,13 +125,19 @@ GCS_HMAC_ACCESS_KEY=$access GCS_HMAC_SECRET=$secret mm-fetch -q --backend gcs --
 # A download cut mid-stream is resumed within the run by a Range request, not started over.
 # A proxy between mm-fetch and MinIO drops the first answer for big/1/1.rv after 3 MB.
 big_segment "$tables"
-start_cutting_proxy "$(cat "$minio/port")" /big/1/1.rv
+fetch_big() {
+  printf '%s\n' "$big_record" | AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-fetch -v --endpoint "127.0.0.1:$proxy_port" \
+    --bucket a-bucket --prefix "$tables" "$@"
+}
+start_cutting_proxy "$(cat "$minio/port")" /big/1/1.rv whole
 rc=0
-printf '{"kind":"segment","collection":"big","table_id":"big","segment_id":"1"}\n' |
-  AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-fetch -v --endpoint "127.0.0.1:$proxy_port" --bucket a-bucket \
-    --prefix "$tables" --dir "$SCRATCH/fetched-big" >"$SCRATCH/big.jsonl" 2>"$SCRATCH/big.err" || rc=$?
-check_resumed "$rc"
-no_secret_in "verbose run" "$SCRATCH/big.err" "$secret" "$access"
+fetch_big --dir "$SCRATCH/whole" >/dev/null 2>"$SCRATCH/whole.err" || rc=$?
+check_resumed whole "$rc" "one stream"
+start_cutting_proxy "$(cat "$minio/port")" /big/1/1.rv parts
+rc=0
+fetch_big --part-size 5M --part-jobs 3 --dir "$SCRATCH/parts" >/dev/null 2>"$SCRATCH/parts.err" || rc=$?
+check_resumed parts "$rc" "ranges of 5M, 3 at once"
+no_secret_in "verbose run" "$SCRATCH/whole.err" "$secret" "$access"
 
 # One clear error line each.
 bad=$SCRATCH/bad

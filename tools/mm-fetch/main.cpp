@@ -27,7 +27,7 @@ struct Totals {
 // Reads the manifest; each segment record is printed once its files are in `dir`, every record
 // in input order.
 void fetch_segments(RemoteStore& store, const std::string& prefix, const std::string& dir, const std::string& manifest,
-                    unsigned jobs, bool keep_going, Totals& totals) {
+                    unsigned jobs, const DownloadParts& parts, bool keep_going, Totals& totals) {
   ManifestReader in(manifest);
   ManifestWriter writer;
   OrderedOutput out(writer);
@@ -53,7 +53,7 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
     accepted = tasks.spawn([&, slot, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
-        done = fetch_segment(store, prefix, table_id, segment_id, dir, [&](uint64_t n) { progress.add(0, n); });
+        done = fetch_segment(store, prefix, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); });
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
@@ -93,7 +93,9 @@ int run(int argc, char** argv) {
     ("meta-out", "where --meta-object goes (replaced on every run)", cxxopts::value<std::string>(), "FILE")
     ("keep-going", "on a segment with missing files print an error record instead of it and go on (the exit status is still 3)");
   options.add_options("Transfer")
-    ("j,jobs", "segments downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
+    ("j,jobs", "segments downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N")
+    ("part-size", "files larger than this are downloaded as ranges of this size, in parallel", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
+    ("part-jobs", "ranges of one file downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
   cli::add_retry_options(options, "Transfer");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
@@ -110,7 +112,9 @@ int run(int argc, char** argv) {
   if (fetch_tables && result["dir"].as<std::string>().empty()) bad_usage("--dir: empty path");
   if (fetch_meta && result["meta-out"].as<std::string>().empty()) bad_usage("--meta-out: empty path");
   const unsigned jobs = result["jobs"].as<unsigned>();
-  if (jobs == 0) bad_usage("--jobs: at least 1");
+  if (jobs == 0 || result["part-jobs"].as<unsigned>() == 0) bad_usage("--jobs and --part-jobs: at least 1");
+  DownloadParts parts{cli::parse_size("--part-size", result["part-size"].as<std::string>()), result["part-jobs"].as<unsigned>()};
+  if (parts.size < (1u << 20)) bad_usage("--part-size: at least 1M");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
 
   auto store = cli::make_remote_store(backend, result, 0, 1);
@@ -121,14 +125,14 @@ int run(int argc, char** argv) {
     if (key.empty()) bad_usage("--meta-object: empty key");
     const std::string out = result["meta-out"].as<std::string>();
     ListedObject meta = store->find(key);
-    store->download(meta, out, false, [](uint64_t) {});
+    store->download(meta, out, false, parts, [](uint64_t) {});
     log_info(store->display(key) + " -> " + out + " (" + std::to_string(meta.size) + " bytes)");
   }
   if (!fetch_tables) return kExitOk;
 
   Totals totals;
   fetch_segments(*store, prefix, result["dir"].as<std::string>(), result["manifest"].as<std::string>(), jobs,
-                 result.count("keep-going") > 0, totals);
+                 parts, result.count("keep-going") > 0, totals);
   log_info(std::to_string(totals.segments) + " segments, " + std::to_string(totals.objects) + " files (" +
            std::to_string(totals.downloaded) + " downloaded, " + std::to_string(totals.objects - totals.downloaded) +
            " already present)" + (totals.errors ? ", " + std::to_string(totals.errors) + " bad segments" : ""));
