@@ -121,7 +121,9 @@ int run(int argc, char** argv) {
   if (result.count("check-bucket")) store->check_readable(prefix);
 
   if (fetch_meta) {
-    const std::string key = normalize_prefix(result["meta-object"].as<std::string>());
+    // A leading '/' (milvus-migration's examples write keys so) is no part of the key.
+    std::string key = result["meta-object"].as<std::string>();
+    key.erase(0, key.find_first_not_of('/'));
     if (key.empty()) bad_usage("--meta-object: empty key");
     const std::string out = result["meta-out"].as<std::string>();
     ListedObject meta = store->find(key);
