@@ -69,10 +69,11 @@ big_record='{"kind":"segment","collection":"big","table_id":"big","segment_id":"
 
 # start_cutting_proxy PORT PATTERN NAME: a TCP proxy on loopback to the server on PORT that cuts
 # the first answer to a GET whose request holds PATTERN after 3 MB, as a dropped connection
-# would, and logs every Range header it forwards to $SCRATCH/NAME.log. Sets proxy_port.
+# would (with MM_PROXY_STALL set: stops sending and holds the connection), and logs every Range
+# header it forwards to $SCRATCH/NAME.log. Sets proxy_port.
 start_cutting_proxy() {
   $PY - "$1" "$2" >"$SCRATCH/$3.port" 2>"$SCRATCH/$3.log" <<'PY' &
-import os, socket, sys, threading
+import os, socket, sys, threading, time
 up, pattern = int(sys.argv[1]), sys.argv[2]
 cut = {"done": False}
 lock = threading.Lock()
@@ -83,7 +84,10 @@ def pipe(src, dst, limit=None):
             data = src.recv(65536)
             if not data: break
             if limit is not None and limit[0] is not None and sent + len(data) > limit[0]:
-                dst.sendall(data[: limit[0] - sent]); break
+                dst.sendall(data[: limit[0] - sent])
+                if os.environ.get("MM_PROXY_STALL"):  # hold the connection, send nothing more
+                    print("stalled", file=sys.stderr, flush=True); time.sleep(3600)
+                break
             dst.sendall(data); sent += len(data)
     except OSError: pass
     for s in (src, dst):

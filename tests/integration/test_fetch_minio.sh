@@ -139,6 +139,27 @@ fetch_big --part-size 5M --part-jobs 3 --dir "$SCRATCH/parts" >/dev/null 2>"$SCR
 check_resumed parts "$rc" "ranges of 5M, 3 at once"
 no_secret_in "verbose run" "$SCRATCH/whole.err" "$secret" "$access"
 
+# mm-fetch killed mid-download (the server stalls, then SIGKILL): no file under its final name,
+# only the .part; a rerun completes it.
+MM_PROXY_STALL=1 start_cutting_proxy "$(cat "$minio/port")" /big/1/1.rv stall
+printf '%s\n' "$big_record" >"$SCRATCH/big.jsonl"
+AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-fetch -q --endpoint "127.0.0.1:$proxy_port" --bucket a-bucket \
+  --prefix "$tables" --dir "$SCRATCH/stall" "$SCRATCH/big.jsonl" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q stalled "$SCRATCH/stall.log" && break; sleep 0.1; done
+sleep 0.3
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+part_size=$(stat -c %s "$SCRATCH/stall/big/1/1.rv.part" 2>/dev/null || echo none)
+[ ! -e "$SCRATCH/stall/big/1/1.rv" ] || part_size="none (1.rv exists)"
+fetch -q --prefix "$tables" --dir "$SCRATCH/stall" "$SCRATCH/big.jsonl" >"$SCRATCH/stall.jsonl"
+if [ "${part_size%% *}" != none ] && [ "$part_size" -gt 0 ] && [ "$part_size" -lt 20000000 ] &&
+  cmp -s "$SCRATCH/stall/big/1/1.rv" "$SCRATCH/bigsrc/big/1/1.rv" && [ -z "$(find "$SCRATCH/stall" -name '*.part')" ]; then
+  pass "killed mid-download: only 1.rv.part ($part_size bytes) was left; the rerun completed the file"
+else
+  fail "killed mid-download: .part size $part_size; after the rerun: $(find "$SCRATCH/stall" -type f | tr '\n' ' ')"
+fi
+
 # One clear error line each.
 bad=$SCRATCH/bad
 AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=not-the-secret expect_error "wrong secret" \
