@@ -17,12 +17,10 @@ check_milvus() {
   "$VENV_PY" "$MM_SRC/tests/integration/check_milvus.py" --uri "http://127.0.0.1:$1" "$2" "$3"
 }
 
-# start_minio_and_milvus: a MinIO in $SCRATCH/minio and a Milvus that stores into it in
-# $SCRATCH/milvus, both stopped on exit. Sets minio (MinIO's directory) and port (Milvus's).
+# start_minio_and_milvus: upload_lib.sh's start_minio, and a Milvus that stores into that MinIO
+# in $SCRATCH/milvus, stopped on exit. Sets port (Milvus's). Needs upload_lib.sh.
 start_minio_and_milvus() {
-  minio=$SCRATCH/minio
-  "$MM_SRC/scripts/test-minio.sh" start "$minio" >/dev/null
-  cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio' >/dev/null 2>&1")
+  start_minio >/dev/null
   start_milvus "$SCRATCH/milvus" minio "$minio"
   port=$(cat "$SCRATCH/milvus/port")
 }

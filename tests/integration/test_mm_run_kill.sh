@@ -6,6 +6,7 @@
 #   MM_RUN  the mm-run to test (default: $MM_SRC/scripts/mm-run)
 # shellcheck disable=SC1091,SC2015,SC2154  # pass/fail style A && pass || fail; port: start_minio_and_milvus
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/upload_lib.sh"
 source "$(dirname "$0")/milvus_lib.sh"
 export MM_BIN
 MM_RUN=${MM_RUN:-$MM_SRC/scripts/mm-run}
