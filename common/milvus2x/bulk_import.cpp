@@ -151,7 +151,7 @@ void BulkImporter::on_group(rapidjson::Document& r) {
   job.rows = get_uint(r, "rows");
   job.bytes = r.HasMember("bytes") && r["bytes"].IsUint64() ? r["bytes"].GetUint64() : 0;
   job.files = files;
-  job.last_change = job.last_note = std::chrono::steady_clock::now();
+  job.last_change = std::chrono::steady_clock::now();
   if (r.HasMember("pieces") && r["pieces"].IsArray())
     for (const auto& p : r["pieces"].GetArray())
       job.pieces.push_back(RowRange{get_string(p, "table_id") + "/" + get_string(p, "segment_id"), get_uint(p, "first_live"),
@@ -220,7 +220,8 @@ void BulkImporter::submit(Running job) {
   journal_.record_submitted(job.key, job.task);
   job.earlier_run = false;
   job.percent = -1;
-  job.last_change = job.last_note = std::chrono::steady_clock::now();
+  job.last_change = std::chrono::steady_clock::now();
+  job.last_note = {};
   log_debug("import task " + std::to_string(job.task) + ": " + job.key + ": " + join(job.files, ", "));
   running_.push_back(std::move(job));
 }
@@ -245,10 +246,17 @@ bool BulkImporter::poll_once() {
         log_debug("import " + what + ": " + std::to_string(p.percent) + "%");
       } else {
         long idle = long(std::chrono::duration_cast<std::chrono::seconds>(now - it->last_change).count());
-        // A task queued when Milvus 2.3 stopped is handed, after the restart, to the DataNode that
-        // is gone, and sits there until the server expires it.
-        const std::string hint = p.percent == 0 ? "; a task queued when Milvus stopped waits on its lost DataNode until Milvus fails it "
-                                                  "(rootCoord.importTaskExpiration, default 900 s, checked every 5 minutes)" : "";
+        // After Milvus 2.3 restarts, a task queued before sits on the DataNode that is gone until the
+        // server expires it; and a segment that an import killed before its flush left behind fails
+        // every flush in its collection, so imports there stay persisted (90%) until the server drops
+        // that segment. Both happen on its cleanup pass, every 5 minutes.
+        std::string hint;
+        if (p.percent == 0)
+          hint = "; a task queued when Milvus stopped waits on its lost DataNode until Milvus fails it "
+                 "(rootCoord.importTaskExpiration, default 900 s, checked every 5 minutes)";
+        if (p.percent == 90)
+          hint = "; written but not flushed: after Milvus stopped during an import, the segment it left can block flushes in "
+                 "this collection until Milvus drops it (checked every 5 minutes)";
         if (idle > options_.stall_timeout_seconds) {
           journal_.record_stalled(it->key, it->task, options_.stall_timeout_seconds);
           failures_.push_back("import " + what + " made no progress for " + std::to_string(options_.stall_timeout_seconds) +

@@ -51,7 +51,7 @@ class BulkImporter {
     int64_t task = 0;
     bool earlier_run = false;  // the task was submitted by an earlier run
     int percent = -1;
-    std::chrono::steady_clock::time_point last_change, last_note;
+    std::chrono::steady_clock::time_point last_change, last_note;  // last_note: the last "waiting for" line
     std::string record;  // the group record, emitted once the import completes
   };
   // What the statistics of one partition hold besides the visible rows.
