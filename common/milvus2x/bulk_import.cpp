@@ -248,8 +248,8 @@ bool BulkImporter::poll_once() {
         long idle = long(std::chrono::duration_cast<std::chrono::seconds>(now - it->last_change).count());
         // After Milvus 2.3 restarts, a task queued before sits on the DataNode that is gone until the
         // server expires it; and a segment that an import killed before its flush left behind fails
-        // every flush in its collection, so imports there stay persisted (90%) until the server drops
-        // that segment. Both happen on its cleanup pass, every 5 minutes.
+        // the flushes that include it, so imports into its collection can stay persisted (90%) until
+        // the server drops that segment. Both happen on its cleanup pass, every 5 minutes.
         std::string hint;
         if (p.percent == 0)
           hint = "; a task queued when Milvus stopped waits on its lost DataNode until Milvus fails it "
