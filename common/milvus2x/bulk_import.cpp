@@ -385,7 +385,7 @@ void BulkImporter::verify_counts() {
     const std::string sum = std::to_string(expected) + " (" + std::to_string(baseline) + " before + " + std::to_string(done) + " imported)";
     if (left.rows > 0)
       log_info(where + ": the statistics count " + std::to_string(actual) + " rows, " + std::to_string(left.rows) +
-               " of them in segments left by failed import task(s) " + tasks + " (queries do not see them; Milvus drops them later): " +
+               " of them in segments left by failed import task(s) " + tasks + " (queries do not see them): " +
                std::to_string(visible) + " rows, expected " + sum);
     if (visible != expected && bad.empty())
       bad = where + " has " + std::to_string(actual) + " rows" +
