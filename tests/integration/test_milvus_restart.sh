@@ -54,7 +54,7 @@ while time.monotonic() < deadline:
     time.sleep(0.02)
 sys.exit("no import seen in ImportPersisted with its segments flushed within 150 s")
 PY
-) && pass "Milvus killed while import task $killed was ImportPersisted (segments written, task not complete)" ||
+) && pass "Milvus killed while import task $killed was ImportPersisted (segments flushed, task not complete)" ||
   fail "could not catch an import while Milvus was writing it"
 rc=0
 wait "$pid" || rc=$?
