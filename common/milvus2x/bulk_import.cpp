@@ -252,12 +252,12 @@ bool BulkImporter::poll_once() {
         // the server drops that segment. Both happen on its cleanup pass, every 5 minutes.
         std::string hint;
         if (p.percent == 0)
-          hint = "; a task queued when Milvus stopped waits on its lost DataNode until Milvus fails it "
+          hint = "; if Milvus restarted, a task queued before waits on its lost DataNode until Milvus fails it "
                  "(rootCoord.importTaskExpiration, default 900 s, checked every 5 minutes)";
         if (p.percent == 90)
-          hint = "; written but not flushed: after Milvus stopped during an import, the segment it left can block flushes in "
-                 "this collection until Milvus drops it (checked every 5 minutes)";
-        if (idle > options_.stall_timeout_seconds) {
+          hint = "; written but not flushed: if Milvus restarted during an import, the segment that import left can block "
+                 "flushes in this collection until Milvus' cleanup pass (every 5 minutes)";
+        if (now - it->last_change > std::chrono::seconds(options_.stall_timeout_seconds)) {
           journal_.record_stalled(it->key, it->task, options_.stall_timeout_seconds);
           failures_.push_back("import " + what + " made no progress for " + std::to_string(options_.stall_timeout_seconds) +
                               " s at " + std::to_string(p.percent) + "%" + hint +
