@@ -3,6 +3,7 @@
 # package "milvus" (installed by scripts/install-test-servers.sh into a venv).
 #
 #   scripts/test-milvus.sh start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR]
+#                                    [--set KEY=VALUE]...
 #   scripts/test-milvus.sh stop DIR
 #
 # local (default): common.storageType=local, data and imported files on this file system
@@ -23,6 +24,9 @@
 #                  presents CERT_DIR/client.pem and CERT_DIR/client.key.
 #                  With either, DIR/tls holds "tls" or "mtls" and the CERT_DIR path; without, it is
 #                  removed. The health check (metrics port) stays plain HTTP.
+# --set KEY=VALUE: any other milvus.yaml setting, KEY a dotted path (e.g.
+#                  rootCoord.importTaskExpiration=60); applied last, so it wins. Not for secrets
+#                  (they would be on the command line).
 #
 # After "start", DIR holds:
 #   port           the proxy's gRPC (and HTTP) port on 127.0.0.1 (uri: http://127.0.0.1:<port>)
@@ -56,7 +60,7 @@ die() {
 
 usage() {
     cat >&2 <<EOF
-usage: $PROG start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR]
+usage: $PROG start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR] [--set KEY=VALUE]...
        $PROG stop DIR
 EOF
     exit 2
@@ -117,6 +121,7 @@ cmd_start() {
     local dir=$1
     shift
     local mode=local minio_dir='' auth=${MM_TEST_MILVUS_AUTH:-0} tls=0 cert_dir=''
+    local -a extra_sets=()
     while (($#)); do
         case $1 in
         local) mode=local ;;
@@ -131,6 +136,11 @@ cmd_start() {
             (($# >= 2 && tls == 0)) || usage # one of --tls/--mtls, with CERT_DIR
             tls=$([[ $1 == --tls ]] && echo 1 || echo 2)
             cert_dir=$2
+            shift
+            ;;
+        --set)
+            (($# >= 2)) && [[ $2 == ?*=* ]] || usage
+            extra_sets+=(--set "$2")
             shift
             ;;
         *) usage ;;
@@ -190,6 +200,7 @@ cmd_start() {
         sets+=(--set "tls.serverPemPath=$cert_dir/server.pem" --set "tls.serverKeyPath=$cert_dir/server.key")
         ((tls == 1)) || sets+=(--set "tls.caPemPath=$cert_dir/ca.pem")
     fi
+    sets+=("${extra_sets[@]}")
 
     local attempt ports proxy_port metrics_port etcd_port pid ok=0
     # Interrupted while starting: leave no server behind.

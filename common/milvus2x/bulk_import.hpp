@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include "log.hpp"
 #include "manifest.hpp"
 #include "milvus2x/client.hpp"
 #include "milvus2x/import_journal.hpp"
@@ -29,7 +30,8 @@ struct ImportOptions {
 
 class BulkImporter {
  public:
-  BulkImporter(Client& client, ImportJournal& journal, ManifestWriter& out, ImportOptions options);
+  // progress counts each group once its import completes (rows, and the bytes of its files).
+  BulkImporter(Client& client, ImportJournal& journal, ManifestWriter& out, ImportOptions options, Progress& progress);
   void consume(rapidjson::Document& record, const std::string& line);
   // Waits for every import, verifies the counts, then indexes, loads and samples as asked.
   void finish();
@@ -43,12 +45,19 @@ class BulkImporter {
   };
   struct Running {
     std::string key, collection, partition;
-    uint64_t rows = 0;
+    uint64_t rows = 0, bytes = 0;
     std::vector<RowRange> pieces;
+    std::vector<std::string> files;
     int64_t task = 0;
+    bool earlier_run = false;  // the task was submitted by an earlier run
     int percent = -1;
-    std::chrono::steady_clock::time_point last_change;
+    std::chrono::steady_clock::time_point last_change, last_note;  // last_note: the last "waiting for" line
     std::string record;  // the group record, emitted once the import completes
+  };
+  // What the statistics of one partition hold besides the visible rows.
+  struct Leftover {
+    int64_t rows = 0;
+    std::vector<int64_t> tasks;
   };
   struct SampleSource {
     std::string collection, id_file, vector_file;
@@ -59,8 +68,9 @@ class BulkImporter {
   void on_partition(const rapidjson::Value& r);
   void on_group(rapidjson::Document& r);
   void ensure_baseline(const std::string& collection, const std::string& partition);
-  void submit(Running job, const std::vector<std::string>& files);
-  std::optional<int64_t> find_submitted(const std::string& collection, const std::vector<std::string>& files);
+  void submit(Running job);
+  std::optional<int64_t> find_submitted(const Running& job);
+  Leftover leftover(const std::string& collection, const std::string& partition);
   void wait_for_slot(size_t limit);
   bool poll_once();
   void verify_counts();
@@ -72,12 +82,17 @@ class BulkImporter {
   ImportJournal& journal_;
   ManifestWriter& out_;
   ImportOptions options_;
+  Progress& progress_;
   std::map<std::string, CollectionInfo> collections_;
   std::vector<std::pair<std::string, std::string>> touched_;
   std::vector<Running> running_;
   std::vector<std::string> failures_;
   std::vector<SampleSource> samples_;
-  uint64_t imported_rows_ = 0, skipped_groups_ = 0, imported_groups_ = 0;
+  // This run: groups (rows) whose import completed, of those the ones an earlier run had submitted,
+  // groups submitted again after their earlier task failed, groups completed by earlier runs.
+  uint64_t imported_groups_ = 0, imported_rows_ = 0, resumed_groups_ = 0, resumed_rows_ = 0, resubmitted_groups_ = 0;
+  uint64_t earlier_groups_ = 0, earlier_rows_ = 0;
+  std::map<std::pair<std::string, std::string>, uint64_t> this_run_rows_;
 };
 
 }  // namespace mm::milvus2x

@@ -7,6 +7,11 @@
 #include <sstream>
 #include <thread>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/impl/rpc_method.h>
+
 #include "errors.hpp"
 
 namespace pb = milvus::proto;
@@ -125,12 +130,21 @@ void Client::transport_failed(const char* call, const std::string& what, const g
     case grpc::StatusCode::UNIMPLEMENTED: message += "not supported by this server: "; break;
     default: break;
   }
-  fail(message + status.error_message());
+  message += status.error_message();
+  // Before any answer over TLS, "unavailable" is most often a certificate the other side refused.
+  if (options_.tls && !answered_ && status.error_code() == grpc::StatusCode::UNAVAILABLE)
+    message += " (TLS: the certificate of " + options_.address + " must be signed by a CA in " +
+               (options_.ca_file.empty() ? "gRPC's default roots (or give --ca-file)" : "--ca-file " + options_.ca_file) +
+               " and name " + (options_.server_name.empty() ? "its host (or give --server-name)" : "--server-name " + options_.server_name) +
+               (options_.cert_file.empty() ? "; a server that wants a client certificate needs --cert-file/--key-file)"
+                                           : "; the server must accept the client certificate in --cert-file " + options_.cert_file + ")");
+  fail(message);
 }
 
 template <typename Response>
-void Client::check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response) const {
+void Client::check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response) {
   if (!transport.ok()) transport_failed(call, what, transport);
+  answered_ = true;
   const auto& status = status_of(response);
   if (!status_ok(status))
     fail("milvus " + options_.address + ": " + call + (what.empty() ? "" : " " + what) + ": " + status_text(status));
@@ -288,6 +302,8 @@ ImportProgress progress_of(const pb::milvus::GetImportStateResponse& r) {
   p.rows = r.row_count();
   p.failed_reason = kv(r.infos(), "failed_reason");
   p.files = kv(r.infos(), "files");
+  p.partition = kv(r.infos(), "partition");
+  p.segments.assign(r.segment_ids().begin(), r.segment_ids().end());
   std::string percent = kv(r.infos(), "progress_percent");
   p.percent = percent.empty() ? 0 : std::atoi(percent.c_str());
   switch (r.state()) {
@@ -321,6 +337,77 @@ std::vector<ImportProgress> Client::list_imports(const std::string& collection) 
   std::vector<ImportProgress> tasks;
   for (const auto& t : response.tasks()) tasks.push_back(progress_of(t));
   return tasks;
+}
+
+namespace {
+// Reads the fields of PersistentSegmentInfo: segmentID 1, collectionID 2, partitionID 3,
+// num_rows 4, state 5 (P2.2 to P2.6), all varints.
+SegmentInfo parse_segment(const std::string& bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size()));
+  SegmentInfo s;
+  while (uint32_t tag = in.ReadTag()) {
+    uint64_t value = 0;
+    int field = int(WireFormatLite::GetTagFieldNumber(tag));
+    if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_VARINT || field < 1 || field > 5) {
+      if (!WireFormatLite::SkipField(&in, tag)) break;
+      continue;
+    }
+    if (!in.ReadVarint64(&value)) break;
+    if (field == 1) s.id = int64_t(value);
+    if (field == 3) s.partition_id = int64_t(value);
+    if (field == 4) s.rows = int64_t(value);
+    if (field == 5) s.state = int(value);
+  }
+  return s;
+}
+}  // namespace
+
+// proto/ has no GetPersistentSegmentInfo (yet): its request has the shape of HasCollectionRequest
+// (base 1, db name 2, collection name 3), and its response is read field by field: status 1,
+// infos 2 (repeated PersistentSegmentInfo).
+std::map<int64_t, SegmentInfo> Client::segments(const std::string& collection) {
+  using google::protobuf::internal::WireFormatLite;
+  pb::milvus::HasCollectionRequest request;
+  request.set_db_name(options_.database);
+  request.set_collection_name(collection);
+  grpc::ByteBuffer reply;
+  grpc::ClientContext context;
+  prepare(context);
+  const grpc::internal::RpcMethod method("/milvus.proto.milvus.MilvusService/GetPersistentSegmentInfo",
+                                         grpc::internal::RpcMethod::NORMAL_RPC, channel_);
+  auto transport = grpc::internal::BlockingUnaryCall<pb::milvus::HasCollectionRequest, grpc::ByteBuffer>(
+      channel_.get(), method, &context, request, &reply);
+  if (!transport.ok()) transport_failed("GetPersistentSegmentInfo", collection, transport);
+  answered_ = true;
+  std::vector<grpc::Slice> slices;
+  reply.Dump(&slices);
+  std::string bytes;
+  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+
+  pb::common::Status status;
+  std::map<int64_t, SegmentInfo> found;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size()));
+  while (uint32_t tag = in.ReadTag()) {
+    int field = int(WireFormatLite::GetTagFieldNumber(tag));
+    std::string sub;
+    if ((field == 1 || field == 2) && WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      uint32_t n = 0;
+      if (!in.ReadVarint32(&n) || !in.ReadString(&sub, int(n))) break;
+      if (field == 1) status.ParseFromString(sub);
+      if (field == 2) {
+        SegmentInfo s = parse_segment(sub);
+        found[s.id] = s;
+      }
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      break;
+    }
+  }
+  if (in.CurrentPosition() != int(bytes.size()))  // stopped on a malformed field
+    fail("milvus " + options_.address + ": GetPersistentSegmentInfo " + collection + ": cannot read the answer");
+  if (!status_ok(status))
+    fail("milvus " + options_.address + ": GetPersistentSegmentInfo " + collection + ": " + status_text(status));
+  return found;
 }
 
 void Client::create_index(const std::string& collection, const std::string& field, const std::string& index_type,

@@ -43,7 +43,17 @@ struct ImportProgress {
   int percent = 0;
   std::string failed_reason;
   std::string files;  // comma-joined, as the server reports them
+  std::string partition;
   int64_t id = 0;
+  std::vector<int64_t> segments;  // the segments the task wrote (or began to write)
+};
+
+// A segment as datacoord keeps it (GetPersistentSegmentInfo).
+struct SegmentInfo {
+  int64_t id = 0, partition_id = 0, rows = 0;
+  int state = 0;  // common.SegmentState: 1 NotExist, 2 Growing, 3 Sealed, 4 Flushed, 5 Flushing, 6 Dropped, 7 Importing
+  // Counted by the row-count statistics (datacoord drops nothing else from them).
+  bool counted() const { return state != 0 && state != 1 && state != 6; }
 };
 
 class Client {
@@ -67,6 +77,8 @@ class Client {
   int64_t import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files);
   ImportProgress import_state(int64_t task);
   std::vector<ImportProgress> list_imports(const std::string& collection);
+  // segment id -> segment, for the collection's segments.
+  std::map<int64_t, SegmentInfo> segments(const std::string& collection);
 
   void create_index(const std::string& collection, const std::string& field, const std::string& index_type,
                     const std::string& metric, const std::string& params_json);
@@ -82,11 +94,12 @@ class Client {
   void prepare(grpc::ClientContext& context) const;
   [[noreturn]] void transport_failed(const char* call, const std::string& what, const grpc::Status& status) const;
   template <typename Response>
-  void check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response) const;
+  void check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response);
 
   ConnectOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<milvus::proto::milvus::MilvusService::Stub> stub_;
+  bool answered_ = false;  // a call has succeeded: the TLS handshake works
 };
 
 }  // namespace mm::milvus2x

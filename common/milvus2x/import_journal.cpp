@@ -98,13 +98,25 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
     if (d.HasMember("pieces") && d["pieces"].IsArray())
       for (const auto& p : d["pieces"].GetArray())
         g.pieces.push_back(RowRange{get_string(p, "segment"), get_uint(p, "first"), get_uint(p, "rows")});
-  } else if (event == "submitted") {
+  } else if (event == "submitted") {  // the group's task from now on
     g.task = get_int(d, "task");
+    g.failed = g.stalled = false;
   } else if (event == "completed") {
     g.task = get_int(d, "task");
     g.completed = true;
+    g.stalled = false;
   } else if (event == "failed") {
     g.failed = true;
+    g.stalled = false;
+    FailedTask f{get_string(d, "group"), g.collection, g.partition, get_int(d, "task"), 0, {}};
+    if (d.HasMember("rows") && d["rows"].IsInt64()) f.rows = d["rows"].GetInt64();  // older journals lack these
+    if (d.HasMember("segments") && d["segments"].IsArray())
+      for (const auto& id : d["segments"].GetArray())
+        if (id.IsInt64()) f.segments.push_back(id.GetInt64());
+    failed_.push_back(std::move(f));
+  } else if (event == "stalled") {
+    g.task = get_int(d, "task");
+    g.stalled = true;
   } else {
     bad_data(where + ": unknown journal event \"" + event + "\"");
   }
@@ -190,10 +202,26 @@ void ImportJournal::record_completed(const std::string& key, int64_t task, int64
   apply(json, 0);
 }
 
-void ImportJournal::record_failed(const std::string& key, int64_t task, const std::string& reason) {
-  std::string json = entry({{"event", "failed"}, {"group", key}, {"reason", reason}}, {{"task", task}});
+void ImportJournal::record_failed(const std::string& key, int64_t task, const std::string& reason, int64_t rows,
+                                  const std::vector<int64_t>& segments) {
+  std::string json = entry({{"event", "failed"}, {"group", key}, {"reason", reason}}, {{"task", task}, {"rows", rows}});
+  std::string ids;
+  for (int64_t id : segments) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  json.insert(json.size() - 1, ",\"segments\":[" + ids + "]");
   append(json);
   apply(json, 0);
+}
+
+void ImportJournal::record_stalled(const std::string& key, int64_t task, int64_t seconds) {
+  std::string json = entry({{"event", "stalled"}, {"group", key}}, {{"task", task}, {"seconds", seconds}});
+  append(json);
+  apply(json, 0);
+}
+
+bool ImportJournal::knows_failed(int64_t task) const {
+  for (const auto& f : failed_)
+    if (f.task == task) return true;
+  return false;
 }
 
 }  // namespace mm::milvus2x

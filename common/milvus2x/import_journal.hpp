@@ -8,7 +8,10 @@
 //   {"event":"submitting","group":K,"collection":C,"partition":P,"rows":N,"pieces":[...]}   just before Import
 //   {"event":"submitted","group":K,"task":T}
 //   {"event":"completed","group":K,"task":T,"rows":N}
-//   {"event":"failed","group":K,"task":T,"reason":R}
+//   {"event":"failed","group":K,"task":T,"reason":R,"rows":N,"segments":[S...]}
+//        rows and segments: what the server reported the failed task wrote; Milvus 2.3 keeps such
+//        segments in its row-count statistics (not in queries) until it cleans them up
+//   {"event":"stalled","group":K,"task":T,"seconds":S}   no progress for S s; the task may still run
 #pragma once
 #include <cstdint>
 #include <map>
@@ -32,6 +35,14 @@ struct JournalGroup {
   int64_t task = 0;        // 0 while only "submitting"
   bool completed = false;
   bool failed = false;
+  bool stalled = false;    // the task is still the group's: a rerun waits for it again
+};
+
+// What a failed task left behind: segments the statistics may still count.
+struct FailedTask {
+  std::string group, collection, partition;
+  int64_t task = 0, rows = 0;
+  std::vector<int64_t> segments;
 };
 
 class ImportJournal {
@@ -51,13 +62,18 @@ class ImportJournal {
   const JournalGroup* group(const std::string& key) const;
   // Rows of completed groups per (collection, partition), over every run.
   std::map<std::pair<std::string, std::string>, uint64_t> completed_rows() const;
+  // Every failed task, over every run, in journal order.
+  const std::vector<FailedTask>& failed_tasks() const { return failed_; }
+  bool knows_failed(int64_t task) const;
 
   void record_baseline(const std::string& collection, const std::string& partition, int64_t rows);
   void record_submitting(const std::string& key, const std::string& collection, const std::string& partition, uint64_t rows,
                          const std::vector<RowRange>& pieces);
   void record_submitted(const std::string& key, int64_t task);
   void record_completed(const std::string& key, int64_t task, int64_t rows);
-  void record_failed(const std::string& key, int64_t task, const std::string& reason);
+  void record_failed(const std::string& key, int64_t task, const std::string& reason, int64_t rows,
+                     const std::vector<int64_t>& segments);
+  void record_stalled(const std::string& key, int64_t task, int64_t seconds);
 
  private:
   void apply(const std::string& line, uint64_t line_no);
@@ -68,6 +84,7 @@ class ImportJournal {
   std::optional<std::pair<std::string, std::string>> target_;
   std::map<std::pair<std::string, std::string>, int64_t> baselines_;
   std::map<std::string, JournalGroup> groups_;
+  std::vector<FailedTask> failed_;
 };
 
 }  // namespace mm::milvus2x

@@ -29,6 +29,9 @@ std::string secret_from(const char* env, const std::string& file) {
 }
 
 int run(int argc, char** argv) {
+  // gRPC logs to stderr on its own (TLS handshakes, reconnects); our one error line says what failed.
+  // Set before gRPC initialises; a GRPC_VERBOSITY the user set wins.
+  setenv("GRPC_VERBOSITY", "NONE", 0);
   cxxopts::Options options("mm-bulkinsert", "Create the collections and partitions of MANIFEST (default: stdin) in Milvus 2.x, import each group once with the Import RPC, wait, and verify every partition's row count. Other records pass through.");
   options.add_options("Server")
     ("address", "Milvus 2.x: host:port or http(s)://host:port", cxxopts::value<std::string>()->default_value("localhost:19530"), "ADDR")
@@ -92,10 +95,12 @@ int run(int argc, char** argv) {
   journal.check_target(connect.address, connect.database);
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
-  BulkImporter importer(client, journal, out, import);
+  Progress progress("imported", 0, 0);
+  BulkImporter importer(client, journal, out, import, progress);
   rapidjson::Document record;
   while (in.next(record)) importer.consume(record, in.line());
   importer.finish();
+  progress.finish();
   return kExitOk;
 }
 
