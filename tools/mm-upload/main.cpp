@@ -163,9 +163,10 @@ int run(int argc, char** argv) {
       }
       auto group = std::make_shared<rapidjson::Document>();
       group->CopyFrom(record, group->GetAllocator());
-      accepted = tasks.spawn([&, group] {
+      const uint64_t rows = get_uint(record, "rows");
+      accepted = tasks.spawn([&, group, rows] {
         GroupUpload done = upload_group(*group, *store, prefix, [&](uint64_t n) { progress.add(0, n); });
-        progress.add(1, 0);
+        progress.add(1, 0, rows);
         out.write_line(done.record);
         groups += 1;
         objects += done.objects;
