@@ -8,7 +8,7 @@ packages=(
   libcxxopts-dev libyaml-cpp-dev rapidjson-dev libsqlite3-dev libmariadb-dev libboost-test-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libssl-dev
   sqlite3 mariadb-server mariadb-client python3-numpy python3-venv time bc
-  jq shellcheck
+  jq shellcheck parallel
 )
 
 missing=()

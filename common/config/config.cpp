@@ -83,7 +83,7 @@ const std::vector<KeySpec> kKeys = {
     {"milvusmm.fields.vector", T::String, "data", "MM_VECTOR_FIELD", nullptr, "2.x vector field name"},
     {"milvusmm.createIndex", T::Bool, "false", "MM_CREATE_INDEX", nullptr, "build the 2.x index nearest to the 1.x one"},
     {"milvusmm.load", T::Bool, "false", "MM_LOAD", nullptr, "load each collection"},
-    {"milvusmm.verifySample", T::Int, "0", "MM_VERIFY_SAMPLE", nullptr, "rows per collection read back bit-exact (implies load)"},
+    {"milvusmm.verifySample", T::Int, "0", "MM_VERIFY_SAMPLE", nullptr, "rows per collection read back bit-exact after the import (implies load) and by verify (100 when 0)"},
     {"milvusmm.pollInterval", T::Number, "2", "MM_POLL_INTERVAL", nullptr, "seconds between import state checks"},
     {"milvusmm.uploadJobs", T::Int, "4", "MM_UPLOAD_JOBS", nullptr, "groups uploaded at once (mm-upload -j)"},
     {"milvusmm.tls.enabled", T::Bool, "false", "MM_TLS", nullptr, "TLS to Milvus (implied by https:// or any tls file)"},
@@ -290,29 +290,33 @@ void Config::validate() const {
     error_at("dumper.worker.workMode", "workMode \"" + get("dumper.worker.workMode") + "\" is not supported: milvus-mm migrates milvus1x only");
 
   const std::string meta = get("meta.mode");
-  if (meta.empty()) bad_usage(file_ + ": \"meta.mode\" is required (local, mock, sqlite or mysql)");
+  if (meta.empty()) bad_usage(file_ + ": \"meta.mode\" is required (local, mock, sqlite, mysql or remote)");
   if (meta == "local") need("meta.localFile", "meta.mode");
   if (meta == "mock") need("meta.mockFile", "meta.mode");
   if (meta == "sqlite") need("meta.sqliteFile", "meta.mode");
   if (meta == "mysql") need("meta.mysqlUrl", "meta.mode");
-  if (meta == "remote")
-    error_at("meta.mode", "meta.mode remote is not supported by milvus-mm: download the meta.json and use meta.mode mock with meta.mockFile");
+  // meta.json in the source bucket, as in milvus-migration.
+  if (meta == "remote") {
+    need("meta.remoteMetaFile", "meta.mode");
+    need("source.remote.bucket", "meta.mode");
+  }
 
   const std::string source = get("source.mode");
-  if (source.empty()) bad_usage(file_ + ": \"source.mode\" is required (local)");
-  if (source == "remote")
-    error_at("source.mode", "source.mode remote is not supported by milvus-mm: copy the 1.x tables/ directory to a local disk and use source.local.tablesDir");
-  need("source.local.tablesDir", "source.mode");
+  if (source.empty()) bad_usage(file_ + ": \"source.mode\" is required (local or remote)");
+  if (source == "local") need("source.local.tablesDir", "source.mode");
+  if (source == "remote") need("source.remote.bucket", "source.mode");
+  for (const char* side : {"source", "target"}) {
+    const std::string key = std::string(side) + ".remote.cloud", cloud = get(key);
+    const bool used = get(std::string(side) + ".mode") == "remote" || (side == std::string("source") && meta == "remote");
+    if (used && (cloud == "ali" || cloud == "tc"))
+      error_at(key, key + " " + cloud + " is not supported by milvus-mm (aws, gcp, azure): for an S3-compatible store use aws with " +
+                        side + ".remote.endpoint");
+  }
 
   const std::string target = get("target.mode");
   if (target.empty()) bad_usage(file_ + ": \"target.mode\" is required (local or remote)");
   if (target == "local") need("target.local.outputDir", "target.mode");
-  if (target == "remote") {
-    need("target.remote.bucket", "target.mode");
-    const std::string cloud = get("target.remote.cloud");
-    if (cloud == "ali" || cloud == "tc")
-      error_at("target.remote.cloud", "target.remote.cloud " + cloud + " is not supported by milvus-mm (aws, gcp, azure): for an S3-compatible store use aws with target.remote.endpoint");
-  }
+  if (target == "remote") need("target.remote.bucket", "target.mode");
   if (get("milvusmm.tls.certFile").empty() != get("milvusmm.tls.keyFile").empty())
     error_at(has("milvusmm.tls.certFile") ? "milvusmm.tls.certFile" : "milvusmm.tls.keyFile",
              "\"milvusmm.tls.certFile\" and \"milvusmm.tls.keyFile\" go together");

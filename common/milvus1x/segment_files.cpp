@@ -58,21 +58,29 @@ uint64_t read_payload_bytes(int fd, const std::string& path, bool allow_tail) {
   return payload;
 }
 
-// Milvus lists the directory for *.rv/*.uid; the file is normally named after the segment.
 std::string find_by_extension(const fs::path& dir, const std::string& segment_id, const std::string& ext) {
-  fs::path named = dir / (segment_id + ext);
+  std::vector<std::string> names;
   std::error_code ec;
-  if (fs::exists(named, ec)) return named.string();
-  std::vector<std::string> found;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ext) found.push_back(entry.path().string());
-  if (found.size() == 1) return found[0];
-  if (found.empty()) bad_data(named.string() + ": missing (no *" + ext + " file in the segment directory)");
+  for (const auto& entry : fs::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
+  std::vector<std::string> found = segment_file_candidates(names, segment_id, ext);
+  if (found.size() == 1) return (dir / found[0]).string();
+  if (found.empty()) bad_data((dir / (segment_id + ext)).string() + ": missing (no *" + ext + " file in the segment directory)");
   bad_data(dir.string() + ": " + std::to_string(found.size()) + " *" + ext + " files and none named " +
            segment_id + ext);
 }
 
 }  // namespace
+
+std::vector<std::string> segment_file_candidates(const std::vector<std::string>& names, const std::string& segment_id,
+                                                 const std::string& ext) {
+  std::vector<std::string> found;
+  for (const auto& name : names) {
+    if (name == segment_id + ext) return {name};
+    if (fs::path(name).extension() == ext) found.push_back(name);
+  }
+  std::sort(found.begin(), found.end());  // messages and choices independent of listing order
+  return found;
+}
 
 void scan_segment(Segment& s, const std::vector<std::string>& roots,
                   const std::function<void(const std::string&)>& warn) {
@@ -93,7 +101,7 @@ void scan_segment(Segment& s, const std::vector<std::string>& roots,
   s.dir = dir.string();
   s.rv = find_by_extension(dir, s.segment_id, ".rv");
   s.uid = find_by_extension(dir, s.segment_id, ".uid");
-  s.deleted_docs = (dir / "deleted_docs").string();
+  s.deleted_docs = (dir / kDeletedDocs).string();
 
   const uint64_t row_size = row_bytes(s.dim, s.vector);
   Fd rv(s.rv), uid(s.uid);

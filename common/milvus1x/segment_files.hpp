@@ -11,6 +11,13 @@ namespace mm::milvus1x {
 
 constexpr uint64_t kHeaderBytes = 8;
 
+// The names, among the entries `names` of a segment directory, that may be its `ext` (".rv" or
+// ".uid") file: <segment_id><ext> alone when present (Milvus names it so), else every *<ext>
+// (Milvus itself lists the directory). Exactly one is usable; mm-scan and mm-fetch share this rule.
+std::vector<std::string> segment_file_candidates(const std::vector<std::string>& names, const std::string& segment_id,
+                                                 const std::string& ext);
+constexpr const char* kDeletedDocs = "deleted_docs";
+
 // Finds the segment's directory under the first root holding <table_id>/<segment_id>, validates
 // every header against the file sizes, the row size and each other, counts the distinct deleted
 // rows, and fills the scan fields of `s`. Any inconsistency is a one-line kExitBadData error naming

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "fs_sync.hpp"
 #include "manifest.hpp"
 #include "milvus1x/segment_files.hpp"
 #include "npy/npy_header.hpp"
@@ -183,13 +184,6 @@ bool is_complete(const fs::path& dir, const GroupPlan& plan, const std::string& 
          size_or_zero(dir / vec_name) == vec_size;
 }
 
-void sync_dir(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail_errno(dir.string(), "cannot open directory", errno);
-  fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const FieldNames& fields,
@@ -255,7 +249,7 @@ GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const
   fs::remove_all(final_dir, ec);  // an incomplete or different group under the final name
   fs::rename(tmp, final_dir, ec);
   if (ec) fail(final_dir.string() + ": cannot rename into place: " + ec.message());
-  sync_dir(parent);
+  sync_dir(parent.string());
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Azure Blob storage (container = bucket), with Shared Key or SAS authorization. Files up to the
 // part size go in one Put Blob; larger ones as Put Block (in parallel) and Put Block List.
+// Reading: List Blobs pages and ranged Get Blob into a file.
 #pragma once
 #include <string>
 #include <utility>
@@ -30,11 +31,14 @@ class AzureStore final : public RemoteStore {
   void check_bucket(const std::string& probe_key) override;
   void create_bucket() override;
   void describe(JsonWriter& w) const override;
+  std::string display(const std::string& key) const override;
 
  protected:
   std::optional<ObjectInfo> head(const std::string& key) override;
   void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
-  std::string display(const std::string& key) const override;
+  // List Blobs and Get Blob (azure_read.cpp).
+  ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) override;
+  void get(const ListedObject& object, FileSink& sink) override;
 
  private:
   using Params = std::vector<std::pair<std::string, std::string>>;

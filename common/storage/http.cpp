@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -20,10 +22,14 @@ namespace {
 constexpr size_t kMaxBodyKept = 1 << 20;
 
 struct Transfer {
-  const HttpRequest* request;
+  const HttpRequest* request = nullptr;
   uint64_t sent = 0;  // body bytes handed to curl
   int read_errno = 0;
-  HttpResponse* response;
+  HttpResponse* response = nullptr;
+  long status = 0;            // of the answer being received (from its status line)
+  bool sink_started = false;  // the answer's body has begun to go to the request's sink
+  int write_errno = 0;
+  std::string sink_error;
 };
 
 size_t read_body(char* buffer, size_t size, size_t count, void* user) {
@@ -58,9 +64,56 @@ int seek_body(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+// "bytes 100-199/200" -> 100; UINT64_MAX when it does not parse.
+uint64_t content_range_start(const std::string& value) {
+  if (value.rfind("bytes ", 0) != 0) return UINT64_MAX;
+  size_t end = value.find('-', 6);
+  std::string digits = value.substr(6, end == std::string::npos ? std::string::npos : end - 6);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return UINT64_MAX;
+  return std::stoull(digits);
+}
+
+size_t write_sink(Transfer& t, FileSink& sink, const char* data, size_t n) {
+  if (!t.sink_started) {
+    t.sink_started = true;
+    if (t.status == 206) {
+      // A ranged answer must continue exactly where the sink's bytes end.
+      uint64_t start = content_range_start(t.response->header("content-range"));
+      if (start != sink.offset + sink.received) {
+        t.sink_error = "ranged answer starts at \"" + t.response->header("content-range") + "\", expected byte " +
+                       std::to_string(sink.offset + sink.received);
+        return 0;
+      }
+    } else if (sink.offset == 0 && sink.length == FileSink::kWhole) {
+      sink.received = 0;  // the server sent the whole object again
+    } else {
+      t.sink_error = "the server ignored the Range request (HTTP " + std::to_string(t.status) + ")";
+      return 0;
+    }
+  }
+  if (sink.length != FileSink::kWhole && n > sink.length - sink.received) {
+    t.sink_error = "the answer holds more than the " + std::to_string(sink.length) + " bytes asked for";
+    return 0;
+  }
+  for (size_t done = 0; done < n;) {
+    ssize_t wrote = pwrite(sink.fd, data + done, n - done, off_t(sink.offset + sink.received));
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote < 0) {
+      t.write_errno = errno;
+      return 0;
+    }
+    done += size_t(wrote);
+    sink.received += uint64_t(wrote);
+  }
+  if (sink.progress) sink.progress(n);
+  return n;
+}
+
 size_t keep_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t n = size * count;
+  FileSink* sink = t->request->sink;
+  if (sink && t->status >= 200 && t->status < 300) return write_sink(*t, *sink, data, n);
   std::string& body = t->response->body;
   body.append(data, std::min(n, kMaxBodyKept - std::min(kMaxBodyKept, body.size())));
   return n;
@@ -72,6 +125,8 @@ size_t keep_header(char* data, size_t size, size_t count, void* user) {
   std::string line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {  // a new response (after "100 Continue" or a retry): start over
     t->response->headers.clear();
+    size_t code = line.find(' ');
+    t->status = code == std::string::npos ? 0 : std::strtol(line.c_str() + code + 1, nullptr, 10);
     return n;
   }
   size_t colon = line.find(':');
@@ -164,10 +219,17 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
   std::string last_error;
   for (unsigned attempt = 1;; ++attempt) {
     HttpResponse response;
-    Transfer transfer{&request, 0, 0, &response};
+    Transfer transfer;
+    transfer.request = &request;
+    transfer.response = &response;
     CURL* h = static_cast<CURL*>(acquire());
     std::vector<std::string> headers = request.headers;
-    if (request.sign) request.sign(headers);
+    if (const FileSink* sink = request.sink; sink && (sink->offset + sink->received > 0 || sink->length != FileSink::kWhole)) {
+      std::string range = "Range: bytes=" + std::to_string(sink->offset + sink->received) + "-";
+      if (sink->length != FileSink::kWhole) range += std::to_string(sink->offset + sink->length - 1);
+      headers.push_back(range);
+    }
+    if (request.sign) request.sign(headers);  // after the Range: Azure signs it
     curl_slist* list = nullptr;
     for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
     char error_buffer[CURL_ERROR_SIZE] = "";
@@ -214,12 +276,20 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
       curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);  // bounded: 512 KiB per connection
     }
 
+    if (request.sink) curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);  // fewer, larger writes
+
     CURLcode code = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     curl_slist_free_all(list);
     release(h);
 
     if (transfer.read_errno != 0) fail_errno(what, "cannot read the file being uploaded", transfer.read_errno);
+    if (transfer.write_errno != 0) fail_errno(request.sink->path, "cannot write", transfer.write_errno);
+    if (!transfer.sink_error.empty()) fail(scrub(what + ": " + transfer.sink_error));
+    // A range that arrived whole is done, even if the connection then failed.
+    if (code != CURLE_OK && request.sink && request.sink->length != FileSink::kWhole &&
+        request.sink->received == request.sink->length)
+      return response;
     bool transient;
     if (code == CURLE_OK) {
       if (!retryable_status(response.status) || attempt == attempts) return response;

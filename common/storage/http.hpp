@@ -28,6 +28,19 @@ struct SigV4 {
   std::string region, service, access_key, secret_key;
 };
 
+// Where a GET's object bytes (a 2xx answer's body) go: straight into a file with pwrite at their
+// own offsets, never buffered, so memory stays bounded. The sink wants `length` bytes of the object
+// from `offset` (kWhole: the whole object). Every attempt asks only for what is still missing
+// ("Range: bytes=N-M"), so a retry after a dropped connection resumes instead of starting over.
+struct FileSink {
+  static constexpr uint64_t kWhole = UINT64_MAX;
+  int fd = -1;
+  std::string path;  // for messages
+  uint64_t offset = 0, length = kWhole;
+  uint64_t received = 0;                         // of those bytes, in the file so far
+  std::function<void(uint64_t bytes)> progress;  // optional: each chunk written
+};
+
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
   std::string url;
@@ -36,6 +49,7 @@ struct HttpRequest {
   int fd = -1;                       // ... `length` bytes of this file from `offset`
   uint64_t offset = 0, length = 0;
   const SigV4* sigv4 = nullptr;
+  FileSink* sink = nullptr;  // GET only: a 2xx body goes here instead of into the response
   // Called before each attempt to add headers that must be fresh (a date and its signature).
   std::function<void(std::vector<std::string>& headers)> sign;
 };

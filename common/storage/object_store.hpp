@@ -5,8 +5,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "manifest.hpp"
+#include "storage/http.hpp"
 
 namespace mm::storage {
 
@@ -25,6 +27,28 @@ struct ObjectInfo {
   std::string sha256;  // our metadata (mm-sha256); empty when the object has none
 };
 
+// One entry of a listing.
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;  // as the store reports it; a download asks for exactly this version
+};
+
+// An entry from the texts of a listing; fails naming `where` when the key is empty or the size is
+// not a number.
+ListedObject listed_object(std::string key, const std::string& size, std::string etag, const std::string& where);
+
+// Objects larger than `size` are downloaded as ranges of that size, `jobs` at once.
+struct DownloadParts {
+  uint64_t size = 64ull << 20;
+  unsigned jobs = 4;
+};
+
+struct ListPage {
+  std::vector<ListedObject> objects;
+  std::string next;  // continuation token or marker; empty on the last page
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -41,18 +65,43 @@ class ObjectStore {
   virtual void describe(JsonWriter& w) const = 0;
 };
 
-// The skip-or-upload rule shared by the remote stores: an object with the same size and the same
-// SHA-256 metadata is kept; anything else is uploaded, then checked with a HEAD.
+// What S3 and Azure share. Writing: an object with the same size and the same SHA-256 metadata is
+// kept; anything else is uploaded, then checked with a HEAD. Reading: listings and downloads.
 class RemoteStore : public ObjectStore {
  public:
   std::string location(const std::string& key) const override { return key; }
   bool place(const std::string& key, const std::string& path, const ProgressFn& progress) final;
 
- protected:
-  virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
-  virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
+  // Reading, for mm-fetch (remote_fetch.cpp, s3_read.cpp, azure_read.cpp).
+  // Every object whose key starts with `prefix`, over all pages.
+  std::vector<ListedObject> list(const std::string& prefix);
+  // The listed object `key` exactly; fails naming it when it does not exist.
+  ListedObject find(const std::string& key);
+  // Fails with one line naming the bucket and endpoint when it is missing or cannot be listed,
+  // or when nothing is stored under `prefix`.
+  void check_readable(const std::string& prefix);
+  // Brings `object` to `path`: written to `path`.part, fsync'd and renamed, so a file with its
+  // final name is always complete. With `skip_present`, a file already there with the object's
+  // size is kept. Objects larger than a part are fetched as ranges in parallel. Returns false
+  // when nothing was downloaded.
+  bool download(const ListedObject& object, const std::string& path, bool skip_present, const DownloadParts& parts,
+                const ProgressFn& progress);
   // "s3://bucket/key at http://host:port", for messages.
   virtual std::string display(const std::string& key) const = 0;
+
+ protected:
+  // One page of at most `max_keys` entries under `prefix`, from `marker` ("" for the first).
+  virtual ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) = 0;
+  // The sink's bytes of the object, resuming from sink.received; the object must still have
+  // `object.etag`. Fails naming the object when the store refuses.
+  virtual void get(const ListedObject& object, FileSink& sink) = 0;
+  virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
+  virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
+
+ private:
+  // The object into `fd` as ranges of parts.size, parts.jobs at once.
+  void get_parts(const ListedObject& object, int fd, const std::string& path, const DownloadParts& parts,
+                 const ProgressFn& progress);
 };
 
 }  // namespace mm::storage

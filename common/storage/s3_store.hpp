@@ -1,7 +1,7 @@
 // S3 and S3-compatible stores (AWS, MinIO, GCS's XML API with HMAC keys), signed with SigV4.
 // Files up to the part size go in one PUT; larger ones as a multipart upload with parts sent in
 // parallel. Bodies are signed with their real SHA-256 (unless unsigned_payload), so the server
-// rejects corrupted bytes.
+// rejects corrupted bytes. Reading: ListObjectsV2 pages and ranged GETs into a file.
 #pragma once
 #include <string>
 #include <vector>
@@ -34,11 +34,14 @@ class S3Store final : public RemoteStore {
   void check_bucket(const std::string& probe_key) override;
   void create_bucket() override;
   void describe(JsonWriter& w) const override;
+  std::string display(const std::string& key) const override;
 
  protected:
   std::optional<ObjectInfo> head(const std::string& key) override;
   void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
-  std::string display(const std::string& key) const override;
+  // ListObjectsV2 and GET (s3_read.cpp).
+  ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) override;
+  void get(const ListedObject& object, FileSink& sink) override;
 
  private:
   // A signed request to `key` ("" = the bucket) with `query` in canonical form.

@@ -16,3 +16,50 @@ start_milvus() {
 check_milvus() {
   "$VENV_PY" "$MM_SRC/tests/integration/check_milvus.py" --uri "http://127.0.0.1:$1" "$2" "$3"
 }
+
+# start_minio_and_milvus: a MinIO in $SCRATCH/minio and a Milvus that stores into it in
+# $SCRATCH/milvus, both stopped on exit. Sets minio (MinIO's directory) and port (Milvus's).
+start_minio_and_milvus() {
+  minio=$SCRATCH/minio
+  "$MM_SRC/scripts/test-minio.sh" start "$minio" >/dev/null
+  cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio' >/dev/null 2>&1")
+  start_milvus "$SCRATCH/milvus" minio "$minio"
+  port=$(cat "$SCRATCH/milvus/port")
+}
+
+# minio_migration_yaml FIXTURE OUTPUTDIR DUMPERS LOADERS: a milvus-migration style migration.yaml
+# on stdout, from FIXTURE's meta.sqlite and tables into that MinIO (keys in the file) and Milvus.
+# The caller appends its own milvusmm: section.
+minio_migration_yaml() {
+  cat <<YAML
+dumper:
+  worker:
+    workMode: milvus1x
+    limit: $3
+loader:
+  worker:
+    limit: $4
+meta:
+  mode: sqlite
+  sqliteFile: $1/db/meta.sqlite
+source:
+  mode: local
+  local:
+    tablesDir: $1/db/tables
+target:
+  mode: remote
+  remote:
+    outputDir: $2
+    cloud: aws
+    endpoint: 127.0.0.1:$(cat "$minio/port")
+    region: us-east-1
+    bucket: $(cat "$minio/bucket")
+    ak: $(cat "$minio/access_key")
+    sk: $(cat "$minio/secret_key")
+    useIAM: false
+    useSSL: false
+    checkBucket: true
+  milvus2x:
+    endpoint: 127.0.0.1:$port
+YAML
+}

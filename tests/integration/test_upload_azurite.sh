@@ -4,13 +4,7 @@
 # file, clear errors. Every blob is checked with the azure-storage-blob package.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
-ensure_test_servers
-az=$SCRATCH/azurite
-"$MM_SRC/scripts/test-azurite.sh" start "$az" 2>/dev/null
-cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$az'")
-endpoint=$(cat "$az/endpoint")
-key=$(cat "$az/key")
-export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCOUNT=mmtest MM_CHECK_KEY=$key MM_CHECK_BUCKET=a-bucket
+start_azurite
 manifest=$(make_groups "$SCRATCH")
 up() { AZURE_STORAGE_KEY=$key mm-upload --backend azure --account mmtest --endpoint "$endpoint" --part-size 5M --part-jobs 3 "$@"; }
 

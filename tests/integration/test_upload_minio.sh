@@ -5,14 +5,7 @@
 # completes). Every object is checked with the `minio` Python package, never with our code.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
-ensure_test_servers
-minio=$SCRATCH/minio
-"$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
-cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio'")
-endpoint=127.0.0.1:$(cat "$minio/port")
-access=$(cat "$minio/access_key")
-secret=$(cat "$minio/secret_key")
-export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCESS_KEY=$access MM_CHECK_SECRET_KEY=$secret MM_CHECK_BUCKET=a-bucket
+start_minio
 manifest=$(make_groups "$SCRATCH")
 export HOME=$SCRATCH/home  # no ~/.aws of the machine's user
 mkdir -p "$HOME"

@@ -13,6 +13,31 @@ ensure_test_servers() {
   fi
 }
 
+# start_minio: a MinIO for this test, stopped on exit. Sets minio (its directory), endpoint,
+# access and secret, and exports check_objects.py's connection (bucket a-bucket).
+start_minio() {
+  ensure_test_servers
+  minio=$SCRATCH/minio
+  "$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
+  cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio'")
+  endpoint=127.0.0.1:$(cat "$minio/port")
+  access=$(cat "$minio/access_key")
+  secret=$(cat "$minio/secret_key")
+  export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCESS_KEY=$access MM_CHECK_SECRET_KEY=$secret MM_CHECK_BUCKET=a-bucket
+}
+
+# start_azurite: an Azurite for this test, stopped on exit. Sets az (its directory), endpoint and
+# key, and exports check_objects.py's connection (account mmtest, container a-bucket).
+start_azurite() {
+  ensure_test_servers
+  az=$SCRATCH/azurite
+  "$MM_SRC/scripts/test-azurite.sh" start "$az" 2>/dev/null
+  cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$az'")
+  endpoint=$(cat "$az/endpoint")
+  key=$(cat "$az/key")
+  export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCOUNT=mmtest MM_CHECK_KEY=$key MM_CHECK_BUCKET=a-bucket
+}
+
 # make_groups DIR: real groups from a generated 1.x installation plus synthetic ones (random
 # bytes: mm-upload does not parse them) big enough for multipart: 23 MB and 3 MB data files.
 # Prints the manifest path.

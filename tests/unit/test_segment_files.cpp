@@ -109,3 +109,12 @@ BOOST_AUTO_TEST_CASE(stale_row_count_is_a_warning) {
   BOOST_TEST(warnings.size() == 1u);
   BOOST_TEST(s.live == 3u);
 }
+
+// mm-scan and mm-fetch pick a segment's .rv and .uid by the same rule.
+BOOST_AUTO_TEST_CASE(segment_file_choice) {
+  using V = std::vector<std::string>;
+  BOOST_TEST((segment_file_candidates({"7.rv", "9.rv", "9.uid", "deleted_docs"}, "9", ".rv") == V{"9.rv"}));
+  BOOST_TEST((segment_file_candidates({"bloom_filter", "x.rv", "9.uid"}, "9", ".rv") == V{"x.rv"}));
+  BOOST_TEST((segment_file_candidates({"b.rv", "a.rv"}, "9", ".rv") == V{"a.rv", "b.rv"}));
+  BOOST_TEST(segment_file_candidates({"9.rv.part", "9", ".rv", "deleted_docs"}, "9", ".rv").empty());
+}

@@ -83,7 +83,25 @@ BOOST_AUTO_TEST_CASE(retry_rules) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(xml_elements) {
+BOOST_AUTO_TEST_CASE(xml_listing_entries) {
+  const std::string body =
+      "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>t/1/a.rv</Key><Size>8</Size></Contents>"
+      "<Contents><Key>t/1/a&amp;b</Key><Size>16</Size></Contents><NextContinuationToken>x</NextContinuationToken>"
+      "</ListBucketResult>";
+  auto entries = mm::storage::xml_elements(body, "Contents");
+  BOOST_TEST(entries.size() == 2u);
+  BOOST_TEST(xml_text(entries[1], "Key") == "t/1/a&b");
+  BOOST_TEST(xml_text(entries[0], "Size") == "8");
+  // MinIO (Go's encoder) writes quotes as numeric references.
+  BOOST_TEST(xml_text("<ETag>&#34;9b2c&#34;</ETag>", "ETag") == "\"9b2c\"");
+  BOOST_TEST(xml_text("<Key>a&#x9;b&#233;&#1;</Key>", "Key") == "a\tb\xc3\xa9\x01");
+  BOOST_TEST(xml_text("<Key>&#;&#x;&#12a;</Key>", "Key") == "&#;&#x;&#12a;");
+  // <Blob> must not match <Blobs> or <BlobPrefix>.
+  BOOST_TEST(mm::storage::xml_elements("<Blobs><BlobPrefix>p</BlobPrefix><Blob><Name>n</Name></Blob></Blobs>", "Blob").size() == 1u);
+  BOOST_TEST(mm::storage::xml_elements("<Blobs/>", "Blob").empty());
+}
+
+BOOST_AUTO_TEST_CASE(xml_text_and_escape) {
   const std::string body =
       "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The &quot;bucket&quot; &amp; co</Message>"
       "</Error>";
