@@ -11,7 +11,7 @@ MM_RUN=${MM_RUN:-$MM_SRC/scripts/mm-run}
 # json_lines_ok NAME FILE [MIN_LINES]: every line of FILE is a log object of the documented shape.
 json_lines_ok() {
   local why
-  if why=$($PY - "$2" "${3:-1}" <<'PY'
+  if why=$($PY - "$2" "${3:-1}" 2>&1 <<'PY'
 import json, re, sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 if lines[-1] != "": sys.exit("no newline after the last line")
@@ -141,5 +141,61 @@ expect_error "mm-progress: bad mode" '--mode' mm-progress --mode colour
 rc=0
 mm-progress --totals bad.json </dev/null 2>/dev/null || rc=$?
 [ "$rc" = 3 ] && pass "mm-progress: bad totals exit 3" || fail "mm-progress: bad totals exit $rc"
+
+# --- mm-run: json writes only JSON lines; text on a terminal draws the bars with the plan's totals.
+mkdir -p run
+cat >run/migration.yaml <<EOF
+dumper:
+  worker:
+    workMode: milvus1x
+meta:
+  mode: sqlite
+  sqliteFile: $fx/db/meta.sqlite
+source:
+  mode: local
+  local:
+    tablesDir: $fx/db/tables
+target:
+  mode: local
+  local:
+    outputDir: import
+  milvus2x:
+    endpoint: 127.0.0.1:1
+milvusmm:
+  workDir: work
+  groupSize: 8K
+EOF
+cd run || exit 1
+"$MM_RUN" --log-format json plan >plan.out 2>plan.err && grep -q "^total .* $expected " plan.out &&
+  pass "mm-run --log-format json plan: the table on stdout" || fail "mm-run plan: $(cat plan.out plan.err)"
+json_lines_ok "mm-run --log-format json plan" plan.err 2
+"$MM_RUN" --log-format=json export --output exported >/dev/null 2>export.err || fail "mm-run export: $(cat export.err)"
+json_lines_ok "mm-run --log-format json export" export.err 2
+jq -e 'select(.tool == "mm-run" and (.message | startswith("wrote ")))' export.err >/dev/null &&
+  pass "mm-run's own messages are JSON" || fail "no JSON message of mm-run: $(cat export.err)"
+MM_LOG_FORMAT=json "$MM_RUN" dump >/dev/null 2>dump.err || fail "MM_LOG_FORMAT=json mm-run dump: $(cat dump.err)"
+json_lines_ok "MM_LOG_FORMAT=json mm-run dump" dump.err 5
+[ "$(final_rows dump.err converted)" = "$expected" ] && pass "mm-run dump: progress events with $expected rows" ||
+  fail "mm-run dump progress: $(cat dump.err)"
+"$MM_RUN" --log-format json --no-such-flag 2>usage.err && fail "mm-run: a bad flag exits 0" || true
+json_lines_ok "mm-run usage error" usage.err 1
+expect_error "mm-run: bad --log-format" 'mm-run: error: --log-format: "xml"' "$MM_RUN" --log-format xml plan
+# Text, not on a terminal: plain lines, as before.
+"$MM_RUN" dump >/dev/null 2>text.err && ! grep -q '"level"' text.err && grep -q '^mm-npy: converted ' text.err &&
+  pass "mm-run in text off a terminal: plain lines" || fail "mm-run text: $(cat text.err)"
+# On a terminal: the tools' JSON through mm-progress, with the totals of the plan.
+rc=0
+script -qec "stty cols 200 && '$MM_RUN' dump" /dev/null </dev/null >tty.out 2>&1 || rc=$?
+tr -d '\r' <tty.out >tty.txt
+[ "$rc" = 0 ] && grep -q "^converted  \[################\] 100%  $expected/$expected rows" tty.txt &&
+  grep -q '^mm-scan: warning: segment' tty.txt && ! grep -q '"level"' tty.txt &&
+  pass "mm-run on a terminal: bars with the plan's totals, messages as text" || fail "mm-run on a terminal (exit $rc): $(cat -v tty.txt)"
+# A failing stage keeps its exit status and its error line on a terminal.
+sed "s|tablesDir: .*|tablesDir: $SCRATCH/empty|; s|workDir: work|workDir: work2|" migration.yaml >broken.yaml
+mkdir -p "$SCRATCH/empty"
+rc=0
+script -qec "'$MM_RUN' --config broken.yaml dump" /dev/null </dev/null >broken.out 2>&1 || rc=$?
+[ "$rc" = 3 ] && grep -q '^mm-scan: error: ' broken.out && pass "mm-run on a terminal: a failing stage's status (3) and its error" ||
+  fail "mm-run broken on a terminal (exit $rc): $(cat -v broken.out)"
 
 finish
