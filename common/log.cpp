@@ -8,11 +8,38 @@ namespace mm {
 namespace {
 std::string g_tool = "mm";
 int g_verbosity = 1;
+LogFormat g_format = LogFormat::Text;
 std::mutex g_stderr_mutex;
 
-void emit(const char* level, const std::string& message) {
+// One write per line, so lines of tools sharing one pipe (up to PIPE_BUF bytes) never interleave.
+void write_stderr(const std::string& text) {
   std::lock_guard<std::mutex> lock(g_stderr_mutex);
-  std::fprintf(stderr, "%s: %s%s\n", g_tool.c_str(), level, message.c_str());
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+void emit(const char* level, const char* text_prefix, const std::string& message) {
+  if (g_format == LogFormat::Json)
+    write_stderr(json_message_line(g_tool, level, message, std::chrono::system_clock::now()) + "\n");
+  else
+    write_stderr(g_tool + ": " + text_prefix + message + "\n");
+}
+}  // namespace
+
+void set_tool_name(const std::string& name) { g_tool = name; }
+const std::string& tool_name() { return g_tool; }
+void set_verbosity(int level) { g_verbosity = level; }
+void set_log_format(LogFormat format) { g_format = format; }
+LogFormat log_format() { return g_format; }
+
+void log_error(const std::string& message) { emit("error", "error: ", message); }
+void log_warning(const std::string& message) {
+  if (g_verbosity >= 1) emit("warning", "warning: ", message);
+}
+void log_info(const std::string& message) {
+  if (g_verbosity >= 1) emit("info", "", message);
+}
+void log_debug(const std::string& message) {
+  if (g_verbosity >= 2) emit("debug", "", message);
 }
 
 std::string human_bytes(double bytes) {
@@ -25,22 +52,6 @@ std::string human_bytes(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
   return buf;
-}
-}  // namespace
-
-void set_tool_name(const std::string& name) { g_tool = name; }
-const std::string& tool_name() { return g_tool; }
-void set_verbosity(int level) { g_verbosity = level; }
-
-void log_error(const std::string& message) { emit("error: ", message); }
-void log_warning(const std::string& message) {
-  if (g_verbosity >= 1) emit("warning: ", message);
-}
-void log_info(const std::string& message) {
-  if (g_verbosity >= 1) emit("", message);
-}
-void log_debug(const std::string& message) {
-  if (g_verbosity >= 2) emit("", message);
 }
 
 Progress::Progress(std::string what, uint64_t total_items, uint64_t total_bytes)
@@ -57,7 +68,9 @@ void Progress::add(uint64_t items, uint64_t bytes, uint64_t rows) {
   bytes_ += bytes;
   rows_ += rows;
   auto now = std::chrono::steady_clock::now();
-  auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+  auto interval = g_format == LogFormat::Json ? std::chrono::milliseconds(1000)
+                  : tty_                      ? std::chrono::milliseconds(200)
+                                              : std::chrono::milliseconds(5000);
   if (now - last_draw_ >= interval) {
     last_draw_ = now;
     draw(false);
@@ -74,6 +87,7 @@ void Progress::finish() {
 void Progress::draw(bool final_line) {
   if (g_verbosity < 1) return;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (g_format == LogFormat::Json) return draw_json(final_line, seconds);
   double rate = seconds > 0 ? bytes_ / seconds : 0;
   char line[256];
   if (total_bytes_ > 0) {
@@ -86,12 +100,15 @@ void Progress::draw(bool final_line) {
     std::snprintf(line, sizeof line, "%s %llu, %s, %s/s", what_.c_str(), (unsigned long long)items_,
                   human_bytes(bytes_).c_str(), human_bytes(rate).c_str());
   }
-  std::lock_guard<std::mutex> lock(g_stderr_mutex);
-  if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s: %s%s", g_tool.c_str(), line, final_line ? "\n" : "");
-  } else {
-    std::fprintf(stderr, "%s: %s\n", g_tool.c_str(), line);
-  }
+  if (tty_)
+    write_stderr("\r\033[K" + g_tool + ": " + line + (final_line ? "\n" : ""));
+  else
+    write_stderr(g_tool + ": " + line + "\n");
+}
+
+void Progress::draw_json(bool final_line, double seconds) {
+  ProgressEvent e{g_tool, what_, items_, bytes_, rows_, total_items_, total_bytes_, seconds, final_line};
+  write_stderr(json_progress_line(e, std::chrono::system_clock::now()) + "\n");
 }
 
 }  // namespace mm

@@ -1,23 +1,32 @@
-// Messages and progress go to stderr, prefixed with the tool's name; stdout carries only data.
+// Messages and progress go to stderr, prefixed with the tool's name (text), or as one JSON object a
+// line (json, see log_line.hpp); stdout carries only data.
 #pragma once
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
 
+#include "log_line.hpp"
+
 namespace mm {
 
 void set_tool_name(const std::string& name);
 const std::string& tool_name();
 void set_verbosity(int level);  // 0 quiet (errors only), 1 normal, 2 verbose
+void set_log_format(LogFormat format);
+LogFormat log_format();
 
 void log_error(const std::string& message);
 void log_warning(const std::string& message);
 void log_info(const std::string& message);
 void log_debug(const std::string& message);
 
-// Counts work done against a known total. On a terminal it redraws one bar line;
-// otherwise it prints a plain line at most every few seconds. Thread-safe.
+// "512 B", "1.5 MiB"
+std::string human_bytes(double bytes);
+
+// Counts work done against a known total (0: unknown). On a terminal it redraws one bar line;
+// otherwise it prints a plain line at most every few seconds; in json format it writes a progress
+// event at most once a second and a final one. Thread-safe.
 class Progress {
  public:
   Progress(std::string what, uint64_t total_items, uint64_t total_bytes);
@@ -27,6 +36,7 @@ class Progress {
 
  private:
   void draw(bool final_line);
+  void draw_json(bool final_line, double seconds);
   std::mutex mutex_;
   std::string what_;
   uint64_t total_items_, total_bytes_, items_ = 0, bytes_ = 0, rows_ = 0;

@@ -1,7 +1,8 @@
-// Flags every tool shares: --help, --version, --quiet, --verbose.
+// Flags every tool shares: --help, --version, --quiet, --verbose, --log-format.
 #pragma once
 #include <cxxopts.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -13,9 +14,21 @@
 
 namespace mm::cli {
 
+// "text" or "json"; `from` names the flag or variable in the error.
+inline void set_log_format_from(const std::string& from, const std::string& value) {
+  if (value == "text") set_log_format(LogFormat::Text);
+  else if (value == "json") set_log_format(LogFormat::Json);
+  else bad_usage(from + ": \"" + value + "\" is not a log format (text or json)");
+}
+
+// Also applies MM_LOG_FORMAT at once, so even an error in the flags is written in that format.
 inline void add_common_options(cxxopts::Options& options) {
   options.add_options("General")("h,help", "print this help and exit")("version", "print the version and exit")(
-      "q,quiet", "print errors only")("v,verbose", "print more detail on stderr");
+      "q,quiet", "print errors only")("v,verbose", "print more detail on stderr")(
+      "log-format", "stderr as text, or json: one object a line (default: MM_LOG_FORMAT, else text)",
+      cxxopts::value<std::string>(), "FORMAT");
+  const char* env = std::getenv("MM_LOG_FORMAT");
+  if (env && *env) set_log_format_from("MM_LOG_FORMAT", env);
 }
 
 // Handles --help/--version (returns true: exit 0) and sets the verbosity.
@@ -30,6 +43,7 @@ inline bool handle_common_options(const cxxopts::Options& options, const cxxopts
     return true;
   }
   set_verbosity(result.count("quiet") ? 0 : result.count("verbose") ? 2 : 1);
+  if (result.count("log-format")) set_log_format_from("--log-format", result["log-format"].as<std::string>());
   return false;
 }
 

@@ -55,7 +55,7 @@ int run(int argc, char** argv) {
     for (auto& plan : plans) {
       bool accepted = tasks.spawn([&, plan = std::move(plan)] {
         GroupOutput written = write_group(plan, out_dir, fields, [&](uint64_t bytes) { progress.add(0, bytes); });
-        progress.add(1, 0);
+        progress.add(1, 0, plan.rows);
         out.write_line(group_record(plan, written, fields));
         std::lock_guard<std::mutex> lock(totals_mutex);
         auto& t = totals[{plan.collection, plan.partition}];

@@ -79,9 +79,13 @@ int run(int argc, char** argv) {
       }
       auto group = std::make_shared<rapidjson::Document>();
       group->CopyFrom(record, group->GetAllocator());
-      accepted = tasks.spawn([&, group] {
+      // For progress only: a group record without rows (hand-written) still uploads.
+      auto rows_field = record.FindMember("rows");
+      const uint64_t rows =
+          rows_field != record.MemberEnd() && rows_field->value.IsUint64() ? rows_field->value.GetUint64() : 0;
+      accepted = tasks.spawn([&, group, rows] {
         GroupUpload done = upload_group(*group, *store, prefix, [&](uint64_t n) { progress.add(0, n); });
-        progress.add(1, 0);
+        progress.add(1, 0, rows);
         out.write_line(done.record);
         groups += 1;
         objects += done.objects;
