@@ -122,24 +122,27 @@ done
 
 # ratio FILE_A FILE_B OUT: per run a / b
 ratio() { paste -d' ' "$tmp/$1.s" "$tmp/$2.s" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$3"; }
-row() { # NAME LABEL BYTES FLOOR
-    local name=$1
-    ratio "$4" "$name" "r-$name"
-    local cpu=–
+row() { # NAME LABEL BYTES FLOOR [REFERENCE...]: one table row; a column per reference (REF s / this s)
+    local name=$1 label=$2 size=$3 floor=$4 cpu=– r
+    shift 4
+    ratio "$floor" "$name" "r-$name"
     [[ ! -f $tmp/$name.cpu ]] || cpu=$(med "$tmp/$name.cpu")
-    printf '| %s | %s | %s | %s | **%s** |' "$2" "$(fmt "$tmp/$name.s")" "$(rate "$3" "$(med "$tmp/$name.s")")" "$cpu" "$(fmt "$tmp/r-$name")"
-    if ((have_mmig)) && [[ -f $tmp/$5.s ]]; then ratio "$5" "$name" "t-$name"; printf ' %s |\n' "$(fmt "$tmp/t-$name")"; else echo ' – |'; fi
+    printf '| %s | %s | %s | %s | **%s** |' "$label" "$(fmt "$tmp/$name.s")" "$(rate "$size" "$(med "$tmp/$name.s")")" "$cpu" "$(fmt "$tmp/r-$name")"
+    for r in "$@"; do
+        if [[ -f $tmp/$r.s ]]; then ratio "$r" "$name" "t-$name"; printf ' %s |' "$(fmt "$tmp/t-$name")"; else printf ' – |'; fi
+    done
+    echo
 }
 echo
 echo "## Local disk: against the durable-copy floor (cat + sync)"
 echo
-echo "| command | s | MiB/s | CPU s | floor s / this s (share of the floor) | milvus-migration s / this s |"
-echo "|---|---|---|---|---|---|"
-row catsync "floor: cat .rv .uid > copy; sync copy" "$size" catsync theirs_local
-row ours_local "ours: mm-meta \| mm-scan \| mm-npy -j $jobs" "$size" catsync theirs_local
+echo "| command | s | MiB/s | CPU s | floor s / this s (share of the floor) | milvus-migration s / this s | milvus-migration + sync s / this s |"
+echo "|---|---|---|---|---|---|---|"
+row catsync "floor: cat .rv .uid > copy; sync copy" "$size" catsync theirs_local theirs_local_sync
+row ours_local "ours: mm-meta \| mm-scan \| mm-npy -j $jobs" "$size" catsync theirs_local theirs_local_sync
 if ((have_mmig)); then
-    row theirs_local "milvus-migration dump (no fsync)" "$size" catsync theirs_local
-    row theirs_local_sync "milvus-migration dump, then sync of its files" "$size" catsync theirs_local
+    row theirs_local "milvus-migration dump (no fsync)" "$size" catsync theirs_local theirs_local_sync
+    row theirs_local_sync "milvus-migration dump, then sync of its files" "$size" catsync theirs_local theirs_local_sync
 fi
 echo
 echo "## MinIO: against the raw-PUT limit (the fastest of the three first rows, per run)"
