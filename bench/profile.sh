@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where the time goes (issue 5, item 7): perf record (cpu-clock sampling, user and kernel) of
 # mm-npy without deletes, mm-npy with 10% deletes, and mm-upload into MinIO on loopback, on small
-# generated inputs. Prints, per command, its wall and CPU seconds and the symbols with ≥ 2% of the
-# samples (self time), as markdown. Needs perf (Debian: linux-perf) and root or
+# generated inputs. Prints, per command, its wall and CPU seconds, the samples by object (kernel,
+# libc, libcrypto, …) and the symbols with ≥ 3% of the samples (self time), as markdown. Needs perf (Debian: linux-perf) and root or
 # kernel.perf_event_paranoid ≤ 1 for kernel symbols.
 # Environment: BENCH_DIR (default bench/out), BENCH_PROFILE_BYTES (default 512 MiB), BENCH_JOBS, MM_BIN.
 set -euo pipefail
@@ -31,12 +31,20 @@ profile() {
     echo
     echo "### $label"
     echo
-    echo "wall $(last "$name") s, CPU $(tail -n 1 "$tmp/$name.cpu") s (user+sys, perf included); samples (self), ≥ 2%:"
+    echo "wall $(last "$name") s, CPU $(tail -n 1 "$tmp/$name.cpu") s (user+sys, perf included; the rest of the wall is"
+    echo "spent waiting: for the disk's writeback, or for the server). Samples by object:"
     echo
-    echo "| % | command | object | symbol |"
-    echo "|---|---|---|---|"
-    perf report -i "$tmp/$name.data" --stdio --no-children --sort comm,dso,sym --percent-limit 2 -g none 2>/dev/null |
-        awk '/^ +[0-9.]+%/ {p=$1; c=$2; d=$3; $1=$2=$3=""; sub(/^ +/, ""); printf "| %s | %s | %s | `%s` |\n", p, c, d, $0}'
+    echo "| % | object |"
+    echo "|---|---|"
+    perf report -i "$tmp/$name.data" --stdio --no-children --sort dso -g none 2>/dev/null |
+        awk '/^ +[0-9.]+%/ {printf "| %s | %s |\n", $1, $2}' | head -n 6
+    echo
+    echo "Symbols with ≥ 3% of the samples (self):"
+    echo
+    echo "| % | object | symbol |"
+    echo "|---|---|---|"
+    perf report -i "$tmp/$name.data" --stdio --no-children --sort dso,sym --percent-limit 3 -g none 2>/dev/null |
+        awk '/^ +[0-9.]+%/ {p=$1; d=$2; $1=$2=""; sub(/^ +/, ""); printf "| %s | %s | `%s` |\n", p, d, $0}'
 }
 
 fx0=$(fixture "$bytes")
