@@ -8,8 +8,8 @@
 #   MinIO       limit: the fastest, per run, of three uploads of ours' .npy files that do the least
 #               client work: curl PUTs of whole files all at once, curl PUTs of the same bytes cut
 #               into 64 MiB objects 8 at once (both unsigned payload: no client hashing), and
-#               rclone copy with 64 MiB chunks; then mm-upload alone on the same files, ours end to
-#               end (… | mm-npy | mm-upload) and milvus-migration dump into MinIO
+#               rclone copy with 64 MiB chunks; then mm-upload alone on the same files (with its
+#               defaults, and with --unsigned-payload: no per-part SHA-256), ours end to end (… | mm-npy | mm-upload) and milvus-migration dump into MinIO
 #
 # A ratio is computed per run (floor time / tool time: the share of the physical limit reached;
 # theirs / ours) and its median (min–max) printed.
@@ -52,7 +52,7 @@ ours_minio() {
         "$bin/mm-npy" -q -j "$jobs" --out "$out/npy" |
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j "$jobs" >/dev/null
 }
-mm_upload() { s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j 4 "$tmp/groups.jsonl" >/dev/null; }
+mm_upload() { s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j 4 "${@:2}" "$tmp/groups.jsonl" >/dev/null; }
 rclone64() { rcenv rclone copy -q --transfers 4 --s3-chunk-size 64M --s3-upload-cutoff 64M "$tmp/files" "bench:$bucket/$1"; }
 # theirs TARGET_YAML: milvus-migration dump; fails unless it says "Dump Success!" (it exits 0 on failure).
 theirs() {
@@ -115,6 +115,7 @@ for i in $(seq "$runs"); do
     timed mm_upload mm_upload "up-$i"
     [[ $(stored_bytes "up-$i") == "$npybytes" ]] || { echo "floors: mm-upload run $i: bytes in MinIO differ" >&2; exit 1; }
     purge "up-$i"
+    timed mm_upload_unsigned mm_upload "upu-$i" --unsigned-payload; purge "upu-$i"
     fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
     if ((have_mmig)); then fresh; timed theirs_minio theirs_minio "theirs-$i"; purge "theirs-$i"; fi
     echo "floors: run $i done, load average $(load)" >&2
@@ -154,6 +155,7 @@ row raw_64m "curl PUT 64 MiB objects, 8 at once, unsigned payload" "$npybytes" l
 row rclone64 "rclone copy --transfers 4 --s3-chunk-size 64M" "$npybytes" limit theirs_minio
 row limit "limit (per run: the fastest of the three above)" "$npybytes" limit theirs_minio
 row mm_upload "mm-upload -j 4 (the same files)" "$npybytes" limit theirs_minio
+row mm_upload_unsigned "mm-upload -j 4 --unsigned-payload (the same files)" "$npybytes" limit theirs_minio
 row ours_minio "ours end to end: … \| mm-npy \| mm-upload -j $jobs" "$npybytes" limit theirs_minio
 ((have_mmig)) && row theirs_minio "milvus-migration dump into MinIO" "$npybytes" limit theirs_minio
 echo
