@@ -4,7 +4,7 @@
 # server's import. Per run, three imports into a fresh collection (dropped first, with pymilvus):
 #
 #   staged     mm-meta | mm-scan > scan.jsonl; mm-npy -j J scan.jsonl > groups.jsonl;
-#              mm-upload -j J groups.jsonl > uploaded.jsonl; mm-bulkinsert -j J uploaded.jsonl
+#              mm-upload -j J groups.jsonl > uploaded.jsonl; mm-bulkinsert -j I uploaded.jsonl
 #              one stage after the other, so that each one's wall time is its own
 #   streamed   mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert (what mm-run run
 #              drives), for each G of BENCH_E2E_GROUPS (default "1G 256M 128M"; 1G is mm-npy's
@@ -18,7 +18,7 @@
 # --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
 # Environment: BENCH_DIR (default bench/out), BENCH_E2E_BYTES (default 512 MiB: 1 032 444 rows),
 # BENCH_E2E_RUNS (default 5), BENCH_E2E_GROUPS (group sizes of the streamed variant, default
-# "1G 256M 128M"), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
+# "1G 256M 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +28,7 @@ bytes=${BENCH_E2E_BYTES:-536870912}
 runs=${BENCH_E2E_RUNS:-5}
 jobs=${BENCH_JOBS:-$(nproc)}
 groups=${BENCH_E2E_GROUPS:-1G 256M 128M}
+imports=${BENCH_E2E_IMPORTS:-2}
 vpy=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}/venv/bin/python
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-e2e.XXXXXX") && chmod 700 "$tmp"
@@ -94,7 +95,7 @@ imported_ok() {
         "$tmp/imported.jsonl" || { echo "e2e: mm-bulkinsert's summary is not ok" >&2; exit 1; }
 }
 bulk() { # ARGS...: mm-bulkinsert into the test server, the journal watched
-    "$bin/mm-bulkinsert" -q --address "$addr" --journal "$tmp/journal" -j "$jobs" --poll-interval 0.25 "$@" >"$tmp/imported.jsonl"
+    "$bin/mm-bulkinsert" -q --address "$addr" --journal "$tmp/journal" -j "$imports" --poll-interval 0.25 "$@" >"$tmp/imported.jsonl"
 }
 fresh() { drop_all; rm -rf "$tmp/npy" "$tmp/journal" "$tmp/stop" "$tmp/stamped" && sync; watch_journal "$tmp/journal" "$tmp/stamped" & watcher=$!; }
 unwatch() { touch "$tmp/stop" && wait "$watcher"; }
@@ -113,7 +114,7 @@ streamed() {
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j "$jobs" | bulk
 }
 
-echo "$(machine); -j $jobs; $runs runs"
+echo "$(machine); -j $jobs; mm-bulkinsert -j $imports; $runs runs"
 echo "fixture: $(gib "$size") of .rv+.uid, 128-d, delete-free, $(jq -r '[.collections[].partitions[].rows] | add' "$fx/expected/index.json") rows ($fx); Milvus 2.3 standalone (scripts/test-milvus.sh, storage: the MinIO below); MinIO scripts/test-minio.sh; both on this machine"
 for i in $(seq "$runs"); do
     # staged, default group size (1 GiB)
@@ -162,7 +163,7 @@ part() { # NAME LABEL
 part meta_scan "mm-meta \| mm-scan"
 part npy "mm-npy -j $jobs"
 part upload "mm-upload -j $jobs (into MinIO)"
-part bulk "mm-bulkinsert -j $jobs, whole"
+part bulk "mm-bulkinsert -j $imports, whole"
 part server "… of which the server's import time (union of submitting → completed per group)"
 part bulk_own "… of which mm-bulkinsert's own (the rest)"
 part ours "**ours** (meta+scan + npy + upload + mm-bulkinsert's own)"
