@@ -25,7 +25,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-scaling.XXXXXX") && chmod 700 "$tmp"
 # shellcheck source=bench/lib.sh
 . "$src/bench/lib.sh"
 out=$dir/scaling-out
-cleanup() { stop_minio; rm -rf "$tmp" "$out"; }
+# The per-run figures are kept in $BENCH_DIR/scaling-raw, also when a run fails.
+cleanup() {
+    stop_minio
+    rm -rf "$dir/scaling-raw"
+    mkdir -p "$dir/scaling-raw"
+    cp "$tmp"/*.s "$tmp"/*.rss "$dir/scaling-raw/" 2>/dev/null || true
+    rm -rf "$tmp" "$out"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
