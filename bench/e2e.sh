@@ -7,7 +7,7 @@
 #              mm-upload -j J groups.jsonl > uploaded.jsonl; mm-bulkinsert -j I uploaded.jsonl
 #              one stage after the other, so that each one's wall time is its own
 #   streamed   mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert (what mm-run run
-#              drives), for each G of BENCH_E2E_GROUPS (default "1G 256M 128M"; 1G is mm-npy's
+#              drives), for each G of BENCH_E2E_GROUPS (default "1G 128M"; 1G is mm-npy's
 #              default): with several groups our stages overlap the server's imports of the groups before
 #
 # The server's import time is read from mm-bulkinsert's journal: a watcher stamps each line as it
@@ -18,7 +18,7 @@
 # --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
 # Environment: BENCH_DIR (default bench/out), BENCH_E2E_BYTES (default 512 MiB: 1 032 444 rows),
 # BENCH_E2E_RUNS (default 5), BENCH_E2E_GROUPS (group sizes of the streamed variant, default
-# "1G 256M 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
+# "1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +27,7 @@ dir=${BENCH_DIR:-$src/bench/out}
 bytes=${BENCH_E2E_BYTES:-536870912}
 runs=${BENCH_E2E_RUNS:-5}
 jobs=${BENCH_JOBS:-$(nproc)}
-groups=${BENCH_E2E_GROUPS:-1G 256M 128M}
+groups=${BENCH_E2E_GROUPS:-1G 128M}
 imports=${BENCH_E2E_IMPORTS:-2}
 vpy=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}/venv/bin/python
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)

@@ -19,9 +19,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-plot.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 jobs_list=$(awk '!/^#/ {print $2}' "$dat" | sort -un)
 for j in $jobs_list; do awk -v j="$j" '!/^#/ && $2 == j' "$dat" >"$tmp/j$j.dat"; done
-series() { # COLUMNS STYLE TOOL [DASH]: one curve per -j
+series() { # COLUMNS STYLE TOOL [DASH]: one curve per -j (mm-upload: per -j it was measured with)
     local j sep=""
     for j in $jobs_list; do
+        [[ $3 != mm-upload ]] || awk '$7 > 0 {f = 1} END {exit !f}' "$tmp/j$j.dat" || continue
         printf '%s"%s" using %s with %s lw 2 %s title "%s -j %d"' "$sep" "$tmp/j$j.dat" "$1" "$2" "${4:-}" "$3" "$j"
         sep=", "
     done

@@ -10,7 +10,8 @@
 # Writes the table on stdout and the medians to $BENCH_DIR/scaling.dat for bench/plot.sh.
 # Environment: BENCH_DIR (default bench/out), BENCH_SIZES (GiB, default "0.5 1 2 4"),
 # BENCH_SCALE_JOBS (default "1 2"), BENCH_RUNS (default 5), BENCH_SCALE_UPLOAD (default 1; 0: the
-# conversion only), MM_BIN.
+# conversion only), BENCH_SCALE_UPLOAD_JOBS (the -j values the upload is measured with, default "2";
+# "1 2" doubles the upload's share of the ≈ 12 min), MM_BIN.
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,7 @@ sizes=${BENCH_SIZES:-0.5 1 2 4}
 jobs_list=${BENCH_SCALE_JOBS:-1 2}
 runs=${BENCH_RUNS:-5}
 upload=${BENCH_SCALE_UPLOAD:-1}
+upload_jobs=" ${BENCH_SCALE_UPLOAD_JOBS:-2} "
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-scaling.XXXXXX") && chmod 700 "$tmp"
 # shellcheck source=bench/lib.sh
@@ -55,7 +57,7 @@ for i in $(seq "$runs"); do
             rm -rf "$out" && sync
             timed "npy-$s-$j" /usr/bin/time -f %M -o "$tmp/rss" "$bin/mm-npy" -q -j "$j" --out "$out" "$tmp/scan-$s.jsonl" >"$tmp/groups.jsonl"
             rss "npy-$s-$j"
-            if ((upload)); then
+            if ((upload)) && [[ $upload_jobs == *" $j "* ]]; then
                 timed "up-$s-$j" s3env /usr/bin/time -f %M -o "$tmp/rss" "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" \
                     --bucket "$bucket" --prefix "sc-$s-$j-$i" -j "$j" "$tmp/groups.jsonl" >/dev/null
                 rss "up-$s-$j"
@@ -79,7 +81,7 @@ for s in $sizes; do
         nr=$(stats <"$tmp/npy-$s-$j.rss" | awk '{printf "%.1f", $3 / 1024}')
         line="| $(gib "$b") | $j | $(fmt "$tmp/npy-$s-$j.s") | $(rate "$b" "$nm") | $nr MiB"
         um=0 ulo=0 uhi=0 ur=0
-        if ((upload)); then
+        if ((upload)) && [[ -f $tmp/up-$s-$j.s ]]; then
             read -r um ulo uhi < <(stats <"$tmp/up-$s-$j.s")
             ur=$(stats <"$tmp/up-$s-$j.rss" | awk '{printf "%.1f", $3 / 1024}')
             line+=" | $(fmt "$tmp/up-$s-$j.s") | $(rate "$b" "$um") | $ur MiB |"
