@@ -20,9 +20,18 @@ build:
 test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure
 
+# Each script prints markdown tables (copies in bench/out/*.md); bench/RESULTS.md says what each measures.
+# Shrink it with BENCH_RUNS, BENCH_BYTES, BENCH_SIZES, BENCH_E2E_RUNS (see each script's header).
+bench: SHELL := /bin/bash
 bench: deps build
-	bench/run.sh
-	bench/vs-milvus-migration.sh
+	mkdir -p bench/out
+	set -o pipefail; bench/run.sh | tee bench/out/run.md
+	set -o pipefail; bench/vs-milvus-migration.sh | tee bench/out/vs-milvus-migration.md
+	set -o pipefail; bench/floors.sh | tee bench/out/floors.md
+	set -o pipefail; bench/e2e.sh | tee bench/out/e2e.md
+	set -o pipefail; bench/scaling.sh | tee bench/out/scaling.md
+	bench/plot.sh
+	set -o pipefail; bench/profile.sh | tee bench/out/profile.md
 
 demo: deps build
 	scripts/demo.sh

@@ -2,6 +2,7 @@
 # The baselines bench/vs-milvus-migration.sh compares against, installed the ordinary way:
 #   milvus-migration v0.1.26   go install through the Go module proxy, into ~/.cache/milvus-mm/bin
 #   rclone                     the Debian package (apt-get)
+# and the Debian packages the other bench scripts use: gnuplot-nox (plots), linux-perf (profiles).
 # Idempotent. A baseline that cannot be installed is not an error here: the reason (the proxy's or
 # apt's own answer) is written to ~/.cache/milvus-mm/bin/<name>.unavailable and printed, and the
 # bench reports that column as not measured.
@@ -36,15 +37,19 @@ else
     rm -f "$log"
 fi
 
-# rclone
-if ! command -v rclone >/dev/null 2>&1; then
-    sudo=()
+# Debian packages: rclone (upload baseline), gnuplot-nox (bench/plot.sh), linux-perf (bench/profile.sh)
+apt_need() { # COMMAND PACKAGE
+    command -v "$1" >/dev/null 2>&1 && return 0
+    local sudo=()
     [[ $(id -u) == 0 ]] || sudo=(sudo -n)
-    if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y rclone >/dev/null 2>&1; then
+    if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null 2>&1; then
         "${sudo[@]}" apt-get update >/dev/null 2>&1 || true
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y rclone >/dev/null 2>&1 ||
-            say "rclone: apt-get install failed"
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null 2>&1 ||
+            say "$2: apt-get install failed"
     fi
-fi
+}
+apt_need rclone rclone
+apt_need gnuplot gnuplot-nox
+apt_need perf linux-perf
 command -v rclone >/dev/null 2>&1 && say "rclone: $(rclone version 2>/dev/null | head -n 1)"
 exit 0

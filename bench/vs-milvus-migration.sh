@@ -156,8 +156,8 @@ s3env() {
 rcenv() {
     env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Minio \
         RCLONE_CONFIG_BENCH_ENDPOINT="http://127.0.0.1:$port" RCLONE_CONFIG_BENCH_REGION=us-east-1 \
-        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$(<"$minio_dir/access_key") \
-        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$(<"$minio_dir/secret_key") "$@"
+        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$(<"$minio_dir/access_key")" \
+        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$(<"$minio_dir/secret_key")" "$@"
 }
 # Removes a prefix from the bucket (not timed).
 purge() {
@@ -249,7 +249,7 @@ compare() {
 fs=$(df -T "$dir" | awk 'NR==2 {print $2}')
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n 1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, Linux $(uname -r), $fs; -j $jobs; $runs runs; $(date -u +%FT%TZ)"
 if ((have_mmig)); then echo "milvus-migration: $mmig"; else echo "milvus-migration: $why"; fi
-echo "rclone: $(((have_rclone)) && rclone version | head -n 1 || echo "not installed")"
+echo "rclone: $( ((have_rclone)) && rclone version | head -n 1 || echo "not installed")"
 
 fixtures=()
 for d in $dims; do fixtures+=("$(fixture "d$d" "$d" "$bytes" 0)"); done

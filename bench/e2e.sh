@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# End to end into a real Milvus 2.3 (issue 5, item 5): a generated 1.x collection (128-d, ≈ 1M rows,
+# delete-free) through MinIO into Milvus, and how the wall time splits between our tools and the
+# server's import. Per run, three imports into a fresh collection (dropped first, with pymilvus):
+#
+#   staged     mm-meta | mm-scan > scan.jsonl; mm-npy -j J scan.jsonl > groups.jsonl;
+#              mm-upload -j J groups.jsonl > uploaded.jsonl; mm-bulkinsert -j I uploaded.jsonl
+#              one stage after the other, so that each one's wall time is its own
+#   streamed   mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert (what mm-run run
+#              drives), for each G of BENCH_E2E_GROUPS (default "1G 128M"; 1G is mm-npy's
+#              default): with several groups our stages overlap the server's imports of the groups before
+#
+# The server's import time is read from mm-bulkinsert's journal: a watcher stamps each line as it
+# appears (the journal is fdatasync'd after every entry), and the time during which at least one
+# group was between its "submitting" and its "completed" entry is the server's. Ours is the rest of
+# the wall time: staged, meta+scan + npy + upload + mm-bulkinsert outside the imports (connecting,
+# creating the collection, the row-count check); streamed, the wall time outside the imports.
+# --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
+# Environment: BENCH_DIR (default bench/out), BENCH_E2E_BYTES (default 512 MiB: 1 032 444 rows),
+# BENCH_E2E_RUNS (default 5), BENCH_E2E_GROUPS (group sizes of the streamed variant, default
+# "1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
+set -euo pipefail
+shopt -s inherit_errexit
+src=$(cd "$(dirname "$0")/.." && pwd)
+bin=${MM_BIN:-$src/build}
+dir=${BENCH_DIR:-$src/bench/out}
+bytes=${BENCH_E2E_BYTES:-536870912}
+runs=${BENCH_E2E_RUNS:-5}
+jobs=${BENCH_JOBS:-$(nproc)}
+groups=${BENCH_E2E_GROUPS:-1G 128M}
+imports=${BENCH_E2E_IMPORTS:-2}
+vpy=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}/venv/bin/python
+mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-e2e.XXXXXX") && chmod 700 "$tmp"
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
+milvus_dir=$tmp/milvus
+cleanup() {
+    [[ ! -d $milvus_dir ]] || "$src/scripts/test-milvus.sh" stop "$milvus_dir" >/dev/null 2>&1 || true
+    stop_minio
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fx=$(fixture "$bytes")
+size=$(payload "$fx")
+start_minio
+"$src/scripts/test-milvus.sh" start "$milvus_dir" minio "$minio_dir" >&2
+addr=127.0.0.1:$(<"$milvus_dir/port")
+
+drop_all() {
+    "$vpy" - "$addr" <<'PY'
+import sys
+from pymilvus import connections, utility
+connections.connect(uri="http://" + sys.argv[1])
+for c in utility.list_collections():
+    utility.drop_collection(c)
+PY
+}
+# Stamps each complete line of the journal with the time it appeared, until $tmp/stop exists.
+watch_journal() {
+    /usr/bin/python3 - "$1" "$tmp/stop" >"$2" <<'PY'
+import os, sys, time
+path, stop = sys.argv[1], sys.argv[2]
+seen, buf = 0, b""
+while True:
+    done = os.path.exists(stop)
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            f.seek(seen)
+            data = f.read()
+        seen += len(data)
+        buf += data
+        t = time.time()
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            print(f"{t:.3f} {line.decode()}", flush=True)
+    if done:
+        break
+    time.sleep(0.01)
+PY
+}
+# busy STAMPED: seconds during which at least one import was in the server's hands: the union of
+# each group's interval from its "submitting" to its "completed" entry
+busy() {
+    awk 'match($0, /"group":"[^"]*"/) {g = substr($0, RSTART, RLENGTH)} !RLENGTH {next}
+         /"event":"submitting"/ {s[g] = $1} /"event":"completed"/ {e[g] = $1}
+         END {for (g in e) print s[g], e[g]}' "$1" | sort -g |
+        awk 'NR == 1 || $1 > ce {t += ce - cs; cs = $1; ce = $2; next} $2 > ce {ce = $2} END {printf "%.3f\n", t + ce - cs}'
+}
+# imported_ok: mm-bulkinsert's summary says every partition is ok; prints the rows
+imported_ok() {
+    jq -er 'select(.kind == "summary" and .tool == "mm-bulkinsert") | select(.partitions | all(.ok)) | [.partitions[].rows] | add' \
+        "$tmp/imported.jsonl" || { echo "e2e: mm-bulkinsert's summary is not ok" >&2; exit 1; }
+}
+bulk() { # ARGS...: mm-bulkinsert into the test server, the journal watched
+    "$bin/mm-bulkinsert" -q --address "$addr" --journal "$tmp/journal" -j "$imports" --poll-interval 0.25 "$@" >"$tmp/imported.jsonl"
+}
+fresh() { drop_all; rm -rf "$tmp/npy" "$tmp/journal" "$tmp/stop" "$tmp/stamped" && sync; watch_journal "$tmp/journal" "$tmp/stamped" & watcher=$!; }
+unwatch() { touch "$tmp/stop" && wait "$watcher"; }
+
+stage_meta_scan() { scan "$fx" "$tmp/scan.jsonl"; }
+stage_npy() { "$bin/mm-npy" -q -j "$jobs" --out "$tmp/npy" "$tmp/scan.jsonl" >"$tmp/groups.jsonl"; }
+stage_upload() {
+    s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j "$jobs" \
+        "$tmp/groups.jsonl" >"$tmp/uploaded.jsonl"
+}
+stage_bulk() { bulk "$tmp/uploaded.jsonl"; }
+# streamed GROUP_SIZE PREFIX: the whole pipeline at once, as mm-run run drives it
+streamed() {
+    "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$fx/db/tables" |
+        "$bin/mm-npy" -q -j "$jobs" --group-size "$1" --out "$tmp/npy" |
+        s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j "$jobs" | bulk
+}
+
+echo "$(machine); -j $jobs; mm-bulkinsert -j $imports; $runs runs"
+echo "fixture: $(gib "$size") of .rv+.uid, 128-d, delete-free, $(jq -r '[.collections[].partitions[].rows] | add' "$fx/expected/index.json") rows ($fx); Milvus 2.3 standalone (scripts/test-milvus.sh, storage: the MinIO below); MinIO scripts/test-minio.sh; both on this machine"
+for i in $(seq "$runs"); do
+    # staged, default group size (1 GiB)
+    fresh
+    timed meta_scan stage_meta_scan
+    timed npy stage_npy
+    timed upload stage_upload "e2e-$i"
+    timed bulk stage_bulk
+    unwatch
+    rows=$(imported_ok)
+    busy "$tmp/stamped" >>"$tmp/server.s"
+    own=$(sub "$(last bulk)" "$(tail -n 1 "$tmp/server.s")")
+    echo "$own" >>"$tmp/bulk_own.s"
+    echo "$(last meta_scan) + $(last npy) + $(last upload) + $own" | bc -l >>"$tmp/ours.s"
+    echo "$(last meta_scan) + $(last npy) + $(last upload) + $(last bulk)" | bc -l >>"$tmp/total.s"
+    purge "e2e-$i"
+    # streamed, the default group size and smaller ones (more overlap between our stages and the server)
+    for g in $groups; do
+        fresh
+        timed "st-$g" streamed "$g" "e2e-st-$g-$i"
+        unwatch
+        rows=$(imported_ok)
+        busy "$tmp/stamped" >>"$tmp/st-$g-server.s"
+        grep -c '"event":"completed"' "$tmp/journal" >"$tmp/st-$g.groups"
+        sub "$(last "st-$g")" "$(tail -n 1 "$tmp/st-$g-server.s")" >>"$tmp/st-$g-ours.s" && echo >>"$tmp/st-$g-ours.s"
+        purge "e2e-st-$g-$i"
+    done
+    echo "e2e: run $i: $rows rows in Milvus; load average $(load)" >&2
+done
+# per run a / b, into $tmp/OUT
+ratio() { paste -d' ' "$tmp/$1.s" "$tmp/$2.s" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$3"; }
+
+echo "rows in Milvus after each import: $rows (mm-bulkinsert's row-count check passed every time)"
+echo
+echo "### Stage after stage (default group size 1G: $(grep -c '"kind":"group"' "$tmp/groups.jsonl") group(s))"
+echo
+echo "| part | wall s | CPU s (user+sys) | share of the total wall |"
+echo "|---|---|---|---|"
+part() { # NAME LABEL
+    local cpu=– sh
+    [[ ! -f $tmp/$1.cpu ]] || cpu=$(med "$tmp/$1.cpu")
+    ratio "$1" total "sh-$1"
+    sh=$(fmt "$tmp/sh-$1")
+    echo "| $2 | $(fmt "$tmp/$1.s") | $cpu | $sh |"
+}
+part meta_scan "mm-meta \| mm-scan"
+part npy "mm-npy -j $jobs"
+part upload "mm-upload -j $jobs (into MinIO)"
+part bulk "mm-bulkinsert -j $imports, whole"
+part server "… of which the server's import time (union of submitting → completed per group)"
+part bulk_own "… of which mm-bulkinsert's own (the rest)"
+part ours "**ours** (meta+scan + npy + upload + mm-bulkinsert's own)"
+part total "total wall (all stages)"
+ratio ours total share
+echo
+echo "**ours / total wall, stage after stage: $(fmt "$tmp/share")** (target ≤ 0.10); throughput of the whole: $(rate "$size" "$(med "$tmp/total.s")") MiB/s of .rv+.uid"
+echo
+echo "### Streamed (mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert, as mm-run run)"
+echo
+echo "| group size | groups | total wall s | server import time s | ours: wall outside the server's import s | ours / total wall | CPU s of our tools |"
+echo "|---|---|---|---|---|---|---|"
+for g in $groups; do
+    ratio "st-$g-ours" "st-$g" "st-$g-share"
+    echo "| $g | $(<"$tmp/st-$g.groups") | $(fmt "$tmp/st-$g.s") | $(fmt "$tmp/st-$g-server.s") | $(fmt "$tmp/st-$g-ours.s") | **$(fmt "$tmp/st-$g-share")** | $(med "$tmp/st-$g.cpu") |"
+done
+echo
+echo "times: median (min–max) of $runs runs; shares per run, then median (min–max). CPU: user+sys of our processes"
+echo "(mm-bulkinsert: the client only; MinIO and Milvus are not ours). Load average at the end: $(load)"

@@ -1,0 +1,90 @@
+# shellcheck shell=bash disable=SC2154
+# Helpers shared by bench/floors.sh, bench/e2e.sh and bench/scaling.sh (sourced, not run).
+# The caller sets: src (the repository), bin (the tools), dir (scratch), tmp (private temp dir).
+
+now() { date +%s.%N; }
+# median min max of the numbers on stdin
+stats() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f %.3f %.3f\n", m, a[1], a[NR]}'; }
+# "median (min–max)" of the numbers in a file
+fmt() { local m lo hi; read -r m lo hi < <(stats <"$1"); printf '%s (%s–%s)' "$m" "$lo" "$hi"; }
+med() { stats <"$1" | cut -d' ' -f1; }
+# a / b, with 3 decimals
+div() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+# a - b
+sub() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a - b}'; }
+# MiB/s for BYTES in SECONDS
+rate() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
+gib() { awk -v b="$1" 'BEGIN {printf "%.2f GiB", b / 1073741824}'; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+machine() {
+    echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n 1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, Linux $(uname -r), $(df -T "$dir" | awk 'NR==2 {print $2}'); $(date -u +%FT%TZ); load average $(load)"
+}
+
+# timed NAME CMD...: runs CMD (a command or a shell function), appends its wall seconds to
+# $tmp/NAME.s and the CPU seconds (user+sys) of the processes it waited for to $tmp/NAME.cpu.
+# CPU comes from the times builtin (getrusage of reaped children), read in this shell.
+timed() {
+    local name=$1 t0 t1
+    shift
+    times >"$tmp/c0"
+    t0=$(now)
+    "$@"
+    t1=$(now)
+    times >"$tmp/c1"
+    sub "$t1" "$t0" >>"$tmp/$name.s"
+    echo >>"$tmp/$name.s"
+    sub "$(child_cpu "$tmp/c1")" "$(child_cpu "$tmp/c0")" >>"$tmp/$name.cpu"
+    echo >>"$tmp/$name.cpu"
+}
+child_cpu() { sed -n 2p "$1" | tr 'ms' '  ' | awk '{print $1 * 60 + $2 + $3 * 60 + $4}'; }
+last() { tail -n 1 "$tmp/$1.s"; }
+
+# fixture BYTES [DIM] [DELETE_FRAC]: a gen1x bench installation under $dir/fx, reused when present.
+fixture() {
+    local bytes=$1 dim=${2:-128} frac=${3:-0} fx
+    fx=$dir/fx/b$bytes-d$dim-x$frac
+    if [[ ! -f $fx/expected/index.json ]]; then
+        /usr/bin/python3 "$src/tests/fixtures/gen1x.py" --out "$fx" --profile bench --bench-bytes "$bytes" \
+            --bench-dim "$dim" --bench-delete-frac "$frac" --force >&2
+    fi
+    echo "$fx"
+}
+# payload FX: bytes of .rv + .uid
+payload() { find "$1/db/tables" \( -name '*.rv' -o -name '*.uid' \) -printf '%s\n' | awk '{s+=$1} END {print s}'; }
+# scan FX OUT: the mm-scan manifest of a fixture
+scan() { "$bin/mm-meta" -q --sqlite "$1/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$1/db/tables" >"$2"; }
+
+# MinIO (scripts/test-minio.sh) in $tmp/minio; sets port, bucket.
+start_minio() {
+    minio_dir=$tmp/minio
+    "$src/scripts/test-minio.sh" start "$minio_dir" >&2
+    port=$(<"$minio_dir/port")
+    bucket=$(<"$minio_dir/bucket")
+}
+stop_minio() { [[ -z ${minio_dir:-} || ! -d $minio_dir ]] || "$src/scripts/test-minio.sh" stop "$minio_dir" >/dev/null 2>&1 || true; }
+s3env() { AWS_ACCESS_KEY_ID=$(<"$minio_dir/access_key") AWS_SECRET_ACCESS_KEY=$(<"$minio_dir/secret_key") "$@"; }
+# curl config with the keys, for curl -K - (stdin), never on a command line
+curl_keys() { printf 'user = "%s:%s"\n' "$(<"$minio_dir/access_key")" "$(<"$minio_dir/secret_key")"; }
+# rclone remote "bench:" through the environment only (AWS_CA_BUNDLE breaks rclone 1.60's S3 client).
+rcenv() {
+    env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Minio \
+        RCLONE_CONFIG_BENCH_ENDPOINT="http://127.0.0.1:$port" RCLONE_CONFIG_BENCH_REGION=us-east-1 \
+        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$(<"$minio_dir/access_key")" \
+        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$(<"$minio_dir/secret_key")" "$@"
+}
+purge() { rcenv rclone purge -q "bench:$bucket/$1" 2>/dev/null || true; }
+stored_bytes() { rcenv rclone size -q --json "bench:$bucket/$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes"])'; }
+
+# raw_put DIR PREFIX P: every regular file under DIR in a single PUT with an unsigned payload (the
+# client neither hashes nor splits), at most P at once: the least work a client can do per byte.
+raw_put() {
+    local f rc=0 n=0 base=http://127.0.0.1:$port/$bucket/$2
+    while IFS= read -r f; do
+        if ((n >= $3)); then wait -n || rc=1; n=$((n - 1)); fi
+        curl_keys | curl -sS -f -K - -o /dev/null --aws-sigv4 'aws:amz:us-east-1:s3' \
+            -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T "$f" "$base/${f#"$1"/}" &
+        n=$((n + 1))
+    done < <(find "$1" -type f | sort)
+    while ((n > 0)); do wait -n || rc=1; n=$((n - 1)); done
+    return "$rc"
+}
