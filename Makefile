@@ -3,7 +3,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench demo install clean
+.PHONY: all deps build test test-long bench demo install clean
 
 all: build
 
@@ -18,7 +18,11 @@ build:
 
 # Installs every dependency, builds, and runs every test (unit and integration, against real files and servers).
 test: deps build
-	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(BUILD) --output-on-failure --label-exclude long
+
+# The tests too slow for every run (Milvus's 5-minute cleanup pass after a restart).
+test-long: deps build
+	ctest --test-dir $(BUILD) --output-on-failure --label-regex long
 
 # Each script prints markdown tables (copies in bench/out/*.md); bench/RESULTS.md says what each measures.
 # Shrink it with BENCH_RUNS, BENCH_BYTES, BENCH_SIZES, BENCH_E2E_RUNS (see each script's header).

@@ -1,4 +1,5 @@
 #include "milvus2x/bulk_import.hpp"
+#include "milvus2x/schema_check.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,7 +18,6 @@
 namespace mm::milvus2x {
 namespace {
 
-constexpr int kInt64 = 5, kBinaryVector = 100, kFloatVector = 101;
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
   std::string out;
@@ -78,24 +78,8 @@ void BulkImporter::on_collection(const rapidjson::Value& r) {
   const std::string where = "milvus " + client_.address() + ": collection " + name + " exists with an incompatible schema: ";
 
   if (client_.has_collection(name)) {
-    bool id_ok = false, vector_ok = false;
-    for (const auto& f : client_.describe_collection(name)) {
-      if (f.name == options_.id_field) {
-        if (f.data_type != kInt64 || !f.primary || f.auto_id)
-          fail(where + "field " + f.name + " is not an Int64 primary key with autoID off");
-        id_ok = true;
-      } else if (f.name == options_.vector_field) {
-        int want = info.binary ? kBinaryVector : kFloatVector;
-        if (f.data_type != want || f.dim != info.dim)
-          fail(where + "field " + f.name + " is not a " + (info.binary ? "BinaryVector" : "FloatVector") + " of dim " +
-               std::to_string(info.dim) + " (it has type " + std::to_string(f.data_type) + ", dim " + std::to_string(f.dim) + ")");
-        vector_ok = true;
-      } else if (f.name != "$meta") {
-        fail(where + "it has a field " + f.name + " that the 1.x data cannot fill");
-      }
-    }
-    if (!id_ok || !vector_ok)
-      fail(where + "no field named " + (id_ok ? options_.vector_field : options_.id_field) + " (see --id-field/--vector-field)");
+    if (auto problem = schema_problem(client_, name, options_.id_field, options_.vector_field, info.binary, info.dim))
+      fail(where + *problem);
     log_info("collection " + name + " exists with a compatible schema");
   } else {
     client_.create_collection(name, options_.id_field, options_.vector_field, info.binary ? VectorType::Binary : VectorType::Float,

@@ -14,11 +14,14 @@
 namespace mm::cli {
 
 inline void add_milvus_options(cxxopts::Options& options) {
+  // gRPC logs to stderr on its own (TLS handshakes, reconnects); our one error line says what failed.
+  // Set before gRPC initialises; a GRPC_VERBOSITY the user set wins.
+  setenv("GRPC_VERBOSITY", "NONE", 0);
   options.add_options("Server")
     ("address", "Milvus 2.x: host:port or http(s)://host:port", cxxopts::value<std::string>()->default_value("localhost:19530"), "ADDR")
     ("user", "user name (the password comes from MM_MILVUS_PASSWORD or --password-file; an API key from MM_MILVUS_TOKEN)", cxxopts::value<std::string>()->default_value(""), "NAME")
     ("password-file", "file whose first line is the password", cxxopts::value<std::string>()->default_value(""), "PATH")
-    ("database", "target database", cxxopts::value<std::string>()->default_value(""), "NAME")
+    ("database", "target database (mm-bulkinsert creates it when missing)", cxxopts::value<std::string>()->default_value(""), "NAME")
     ("tls", "use TLS (also implied by an https:// address)")
     ("ca-file", "CA certificate(s) to verify the server with", cxxopts::value<std::string>()->default_value(""), "PATH")
     ("cert-file", "client certificate, for mutual TLS", cxxopts::value<std::string>()->default_value(""), "PATH")
