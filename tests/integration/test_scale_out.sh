@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR disable=SC2015 # pass and fail return 0: A && pass || fail is if-else
+# shellcheck source-path=SCRIPTDIR disable=SC2015,SC2154 # A && pass || fail is if-else; minio, endpoint, access, secret: start_minio
 # Scale-out with GNU parallel (README "Scale-out with GNU parallel"): the conversion and upload
 # fanned out over workers give exactly the result of one mm-npy | mm-upload.
 #
@@ -27,15 +27,9 @@ command -v parallel >/dev/null || { echo "FAIL: GNU parallel is not installed (s
 FANOUT=$MM_SRC/scripts/mm-fanout
 started=$SECONDS
 
-minio=$SCRATCH/minio
-"$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
-cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio'")
-endpoint=127.0.0.1:$(cat "$minio/port")
+start_minio
 bucket=$(cat "$minio/bucket")
-AWS_ACCESS_KEY_ID=$(cat "$minio/access_key")
-AWS_SECRET_ACCESS_KEY=$(cat "$minio/secret_key")
-export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-export MM_CHECK_ENDPOINT=$endpoint MM_CHECK_ACCESS_KEY=$AWS_ACCESS_KEY_ID MM_CHECK_SECRET_KEY=$AWS_SECRET_ACCESS_KEY MM_CHECK_BUCKET=$bucket
+export AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret MM_CHECK_BUCKET=$bucket
 secrets=("$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY")
 
 # Milvus starts in the background while the conversions run (test-milvus.sh start waits until
