@@ -1,4 +1,5 @@
 #include "milvus2x/bulk_import.hpp"
+#include "milvus2x/sample_check.hpp"
 #include "milvus2x/schema_check.hpp"
 
 #include <fcntl.h>
@@ -475,21 +476,11 @@ void BulkImporter::verify_sample() {
     if (unreadable)
       log_warning("verify-sample: " + name + ": skipped " + std::to_string(unreadable) +
                   " rows with id 2^63-1, which Milvus does not return from queries");
-    for (size_t begin = 0; begin < picked.size(); begin += 1000) {
-      size_t end = std::min(picked.size(), begin + 1000);
-      std::vector<int64_t> ids;
-      for (size_t i = begin; i < end; ++i) ids.push_back(picked[i].first);
-      auto rows = client_.query_vectors(name, options_.id_field, options_.vector_field, ids);
-      for (size_t i = begin; i < end; ++i) {
-        auto [first, last] = rows.equal_range(picked[i].first);
-        if (first == last) fail("verify-sample: " + name + " id " + std::to_string(picked[i].first) + ": not found in Milvus");
-        bool found = false;
-        for (auto it = first; it != last && !found; ++it)
-          found = it->second == picked[i].second || source_has_row(name, it->first, it->second);
-        if (!found)
-          fail("verify-sample: " + name + " id " + std::to_string(picked[i].first) + ": the vector in Milvus differs from the source");
-      }
-    }
+    auto misses = sample_misses(client_, name, options_.id_field, options_.vector_field, picked,
+                                [&](int64_t id, const std::string& vector) { return source_has_row(name, id, vector); });
+    if (!misses.empty())
+      fail("verify-sample: " + name + " id " + std::to_string(misses[0].id) +
+           (misses[0].missing ? ": not found in Milvus" : ": the vector in Milvus differs from the source"));
     log_info("verify-sample: " + std::to_string(picked.size()) + " random rows of " + name + " read back bit-exact");
   }
 }

@@ -9,6 +9,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus1x/segment_rows.hpp"
+#include "milvus2x/sample_check.hpp"
 #include "milvus2x/schema_check.hpp"
 
 namespace mm::milvus2x {
@@ -115,22 +116,11 @@ void SourceChecker::sample_collection(const std::string& name, uint64_t& sampled
       if (rows_of(s).has_row(id, vector)) return true;
     return false;
   };
-  unsigned bad = 0;
-  for (size_t begin = 0; begin < picked.size(); begin += 1000) {
-    size_t end = std::min(picked.size(), begin + 1000);
-    std::vector<int64_t> ids;
-    for (size_t i = begin; i < end; ++i) ids.push_back(picked[i].first);
-    auto found = client_.query_vectors(name, options_.id_field, options_.vector_field, ids);
-    for (size_t i = begin; i < end; ++i) {
-      auto [first, last] = found.equal_range(picked[i].first);
-      bool same = false;
-      for (auto it = first; it != last && !same; ++it) same = it->second == picked[i].second || in_source(it->first, it->second);
-      if (same) continue;
-      if (++bad == 1)
-        problems_.push_back("milvus " + client_.address() + ": " + name + " id " + std::to_string(picked[i].first) +
-                            (first == last ? ": not found" : ": the vector differs from the 1.x files"));
-    }
-  }
+  auto misses = sample_misses(client_, name, options_.id_field, options_.vector_field, picked, in_source);
+  size_t bad = misses.size();
+  if (bad > 0)
+    problems_.push_back("milvus " + client_.address() + ": " + name + " id " + std::to_string(misses[0].id) +
+                        (misses[0].missing ? ": not found" : ": the vector differs from the 1.x files"));
   if (bad > 1) problems_.back() += " (" + std::to_string(bad) + " of " + std::to_string(picked.size()) + " sampled rows differ)";
   sampled += picked.size();
   log_info(name + ": " + std::to_string(picked.size() - bad) + " of " + std::to_string(picked.size()) +
