@@ -15,7 +15,8 @@
 # theirs / ours) and its median (min–max) printed.
 # Environment: BENCH_DIR (default bench/out), BENCH_BYTES (default 2 GiB), BENCH_RUNS (default 5),
 # BENCH_JOBS (default nproc), MM_BIN (default build/), MM_MIGRATION (milvus-migration binary;
-# without it those rows say "not measured").
+# without it those rows say "not measured"), MM_BASELINE_BIN (another build's directory, e.g. of
+# the previous commit: its mm-upload runs beside ours in every run, and a last table gives the ratio).
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +53,10 @@ ours_minio() {
         "$bin/mm-npy" -q -j "$jobs" --out "$out/npy" |
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j "$jobs" >/dev/null
 }
-mm_upload() { s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j 4 "${@:2}" "$tmp/groups.jsonl" >/dev/null; }
+# upload_with BIN PREFIX [FLAGS...]: BIN's mm-upload of the .npy files
+upload_with() { s3env "$1/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j 4 "${@:3}" "$tmp/groups.jsonl" >/dev/null; }
+mm_upload() { upload_with "$bin" "$@"; }
+baseline=${MM_BASELINE_BIN:-}
 rclone64() { rcenv rclone copy -q --transfers 4 --s3-chunk-size 64M --s3-upload-cutoff 64M "$tmp/files" "bench:$bucket/$1"; }
 # theirs TARGET_YAML: milvus-migration dump; fails unless it says "Dump Success!" (it exits 0 on failure).
 theirs() {
@@ -116,6 +120,11 @@ for i in $(seq "$runs"); do
     [[ $(stored_bytes "up-$i") == "$npybytes" ]] || { echo "floors: mm-upload run $i: bytes in MinIO differ" >&2; exit 1; }
     purge "up-$i"
     timed mm_upload_unsigned mm_upload "upu-$i" --unsigned-payload; purge "upu-$i"
+    if [[ -n $baseline ]]; then
+        timed baseline_upload upload_with "$baseline" "upb-$i"
+        [[ $(stored_bytes "upb-$i") == "$npybytes" ]] || { echo "floors: baseline mm-upload run $i: bytes in MinIO differ" >&2; exit 1; }
+        purge "upb-$i"
+    fi
     fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
     if ((have_mmig)); then fresh; timed theirs_minio theirs_minio "theirs-$i"; purge "theirs-$i"; fi
     echo "floors: run $i done, load average $(load)" >&2
@@ -162,3 +171,15 @@ echo
 echo "times: median (min–max) of $runs runs; CPU: user+sys of the command's processes (for curl: the clients, not MinIO);"
 echo "ratios per run, then median (min–max). The last column is the largest speed-up over milvus-migration that a tool at"
 echo "that row's time would have. Load average at the end: $(load)"
+if [[ -n $baseline ]]; then
+    echo
+    echo "## mm-upload against the baseline build ($baseline)"
+    echo
+    echo "| command | s | MiB/s | CPU s | baseline s / this s |"
+    echo "|---|---|---|---|---|"
+    for name in baseline_upload mm_upload; do
+        ratio baseline_upload "$name" "b-$name"
+        printf '| %s | %s | %s | %s | **%s** |\n' "$name" "$(fmt "$tmp/$name.s")" "$(rate "$npybytes" "$(med "$tmp/$name.s")")" \
+            "$(med "$tmp/$name.cpu")" "$(fmt "$tmp/b-$name")"
+    done
+fi

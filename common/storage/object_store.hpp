@@ -14,12 +14,15 @@ namespace mm::storage {
 
 using ProgressFn = std::function<void(uint64_t bytes)>;
 
-// A local file opened for upload; its SHA-256 is taken once, before anything is sent.
+// A local file opened for upload; its digest is taken once, before anything is sent.
 struct SourceFile {
   std::string path;
   int fd = -1;
   uint64_t size = 0;
-  std::string sha256;
+  std::string sha256;  // the object's mm-sha256 metadata: see RemoteStore::digest
+  // Set when the file goes in parts: their size (the last may be shorter) and each part's SHA-256.
+  uint64_t part_size = 0;
+  std::vector<std::string> part_sha256;
 };
 
 struct ObjectInfo {
@@ -96,6 +99,8 @@ class RemoteStore : public ObjectStore {
   // `object.etag`. Fails naming the object when the store refuses.
   virtual void get(const ListedObject& object, FileSink& sink) = 0;
   virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
+  // Fills file.sha256: the SHA-256 of the whole file, unless a backend overrides it.
+  virtual void digest(SourceFile& file);
   virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
 
  private:

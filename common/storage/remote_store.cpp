@@ -22,6 +22,8 @@ struct OpenFile {
 
 }  // namespace
 
+void RemoteStore::digest(SourceFile& file) { file.sha256 = sha256_file_range(file.fd, file.path, 0, file.size); }
+
 bool RemoteStore::place(const std::string& key, const std::string& path, const ProgressFn& progress) {
   OpenFile in(path);
   struct stat st;
@@ -29,8 +31,8 @@ bool RemoteStore::place(const std::string& key, const std::string& path, const P
   if (!S_ISREG(st.st_mode)) fail(path + ": not a regular file");
   // Milvus rejects empty import files; an empty .npy is no valid output of mm-npy either.
   if (st.st_size == 0) bad_data(path + ": empty file");
-  SourceFile file{path, in.fd, uint64_t(st.st_size), ""};
-  file.sha256 = sha256_file_range(in.fd, path, 0, file.size);
+  SourceFile file{path, in.fd, uint64_t(st.st_size)};
+  digest(file);
 
   auto present = head(key);
   if (present && present->size == file.size && present->sha256 == file.sha256) {

@@ -26,8 +26,8 @@ uint64_t effective_part_size(uint64_t file_size, uint64_t part_size) {
 
 std::string S3Store::upload_part(const std::string& key, const std::string& upload_id, const SourceFile& file,
                                  unsigned number, uint64_t offset, uint64_t length) {
-  // Hashing the part first costs one more read (from the page cache) and lets the server check every byte.
-  std::string sha = options_.unsigned_payload ? "UNSIGNED-PAYLOAD" : sha256_file_range(file.fd, file.path, offset, length);
+  // The part's SHA-256 (from digest()) lets the server check every byte.
+  std::string sha = options_.unsigned_payload ? "UNSIGNED-PAYLOAD" : file.part_sha256.at(number - 1);
   HttpRequest r = request("PUT", key,
                           canonical_query({{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}), sha);
   r.fd = file.fd;
@@ -40,6 +40,23 @@ std::string S3Store::upload_part(const std::string& key, const std::string& uplo
   return etag;
 }
 
+void S3Store::digest(SourceFile& file) {
+  if (file.size <= options_.part_size) return RemoteStore::digest(file);
+  file.part_size = effective_part_size(file.size, options_.part_size);
+  const unsigned parts = unsigned((file.size + file.part_size - 1) / file.part_size);
+  file.part_sha256.assign(parts, "");
+  TaskGroup tasks(options_.part_jobs);
+  for (unsigned i = 0; i < parts; ++i) {
+    uint64_t offset = uint64_t(i) * file.part_size, length = std::min(file.part_size, file.size - offset);
+    if (!tasks.spawn([&, i, offset, length] { file.part_sha256[i] = sha256_file_range(file.fd, file.path, offset, length); }))
+      break;
+  }
+  tasks.wait();
+  Sha256 whole;
+  for (const auto& part : file.part_sha256) whole.update(part.data(), part.size());
+  file.sha256 = whole.hex() + "-" + std::to_string(file.part_size);
+}
+
 void S3Store::put_multipart(const std::string& key, const SourceFile& file, const ProgressFn& progress) {
   HttpRequest init = request("POST", key, canonical_query({{"uploads", ""}}), kEmptySha256);
   init.headers.push_back("x-amz-meta-mm-sha256: " + file.sha256);
@@ -50,8 +67,8 @@ void S3Store::put_multipart(const std::string& key, const SourceFile& file, cons
   if (upload_id.empty()) fail(display(key) + ": start multipart upload: answer has no UploadId");
   const std::string id_query = canonical_query({{"uploadId", upload_id}});
 
-  const uint64_t part_size = effective_part_size(file.size, options_.part_size);
-  const unsigned parts = unsigned((file.size + part_size - 1) / part_size);
+  const uint64_t part_size = file.part_size;
+  const unsigned parts = unsigned(file.part_sha256.size());
   std::vector<std::string> etags(parts);
   try {
     TaskGroup tasks(options_.part_jobs);

@@ -1,7 +1,7 @@
 // S3 and S3-compatible stores (AWS, MinIO, GCS's XML API with HMAC keys), signed with SigV4.
 // Files up to the part size go in one PUT; larger ones as a multipart upload with parts sent in
 // parallel. Bodies are signed with their real SHA-256 (unless unsigned_payload), so the server
-// rejects corrupted bytes. Reading: ListObjectsV2 pages and ranged GETs into a file.
+// rejects corrupted bytes; each byte is hashed once. Reading: ListObjectsV2 pages and ranged GETs into a file.
 #pragma once
 #include <string>
 #include <vector>
@@ -22,8 +22,8 @@ struct S3Options {
   bool path_style = true;
   uint64_t part_size = 64ull << 20;
   unsigned part_jobs = 4;
-  // Send bodies as UNSIGNED-PAYLOAD: saves hashing every part twice (here and in the server),
-  // at the price of the server no longer checking the bytes; meant for HTTPS, where TLS does.
+  // Send bodies as UNSIGNED-PAYLOAD: saves the server hashing every body, at the price of it no
+  // longer checking the bytes; meant for HTTPS, where TLS does.
   bool unsigned_payload = false;
   HttpOptions http;
 };
@@ -38,6 +38,9 @@ class S3Store final : public RemoteStore {
 
  protected:
   std::optional<ObjectInfo> head(const std::string& key) override;
+  // A file larger than a part: each part's SHA-256, computed once and in parallel, signs that
+  // part's PUT, and mm-sha256 is "<SHA-256 of the parts' hex digests concatenated>-<part size>".
+  void digest(SourceFile& file) override;
   void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
   // ListObjectsV2 and GET (s3_read.cpp).
   ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) override;

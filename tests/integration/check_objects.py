@@ -6,7 +6,8 @@ packages), never with our own code.
 
 For every group record of MANIFEST: each field's object key is PREFIX/<collection>/<partition>/
 <name>/<field>.npy, the object has the local file's size, its mm-sha256 metadata is the local
-file's SHA-256, and its bytes (downloaded) are the local file's bytes. With --only-objects, the
+file's SHA-256 (for s3 files larger than MM_CHECK_PART_SIZE bytes, mm-upload's default 64 MiB
+unless set, the digest of its parts), and its bytes (downloaded) are the local file's bytes. With --only-objects, the
 objects under PREFIX must be exactly those (no probe, temp or stray objects). --etags writes
 "key etag last-modified" lines, so two runs can show that a rerun rewrote nothing.
 Connection from the environment: MM_CHECK_ENDPOINT (host:port for s3, URL for azure),
@@ -19,12 +20,26 @@ import os
 import sys
 
 
-def file_sha256(path):
+def file_sha256(path, offset=0, length=None):
     h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        f.seek(offset)
+        left = os.path.getsize(path) - offset if length is None else length
+        while left > 0:
+            chunk = f.read(min(left, 1 << 20))
             h.update(chunk)
+            left -= len(chunk)
     return h.hexdigest()
+
+
+def expected_metadata(backend, path, part_size):
+    """mm-sha256 as mm-upload documents it: the file's SHA-256; for an S3 object sent in parts,
+    the SHA-256 of the parts' hex SHA-256s concatenated, then "-" and the part size."""
+    size = os.path.getsize(path)
+    if backend != "s3" or size <= part_size:
+        return file_sha256(path)
+    parts = "".join(file_sha256(path, off, min(part_size, size - off)) for off in range(0, size, part_size))
+    return hashlib.sha256(parts.encode()).hexdigest() + f"-{part_size}"
 
 
 class S3:
@@ -83,6 +98,7 @@ def main():
     backend, manifest, prefix = sys.argv[1:4]
     only = "--only-objects" in sys.argv[4:]
     etags_out = sys.argv[sys.argv.index("--etags") + 1] if "--etags" in sys.argv else None
+    part_size = int(os.environ.get("MM_CHECK_PART_SIZE", 64 << 20))
     etags = []
     store = S3() if backend == "s3" else Azure()
     problems, checked, expected_keys = [], 0, set()
@@ -103,8 +119,9 @@ def main():
             local_size, local_sha = os.path.getsize(path), file_sha256(path)
             if size != local_size:
                 problems.append(f"{key}: {size} bytes, local file has {local_size}")
-            if meta != local_sha:
-                problems.append(f"{key}: mm-sha256 metadata {meta!r}, local file {local_sha}")
+            want_meta = expected_metadata(backend, path, part_size)
+            if meta != want_meta:
+                problems.append(f"{key}: mm-sha256 metadata {meta!r}, expected {want_meta}")
             if store.sha256(key) != local_sha:
                 problems.append(f"{key}: downloaded bytes differ from {path}")
             checked += 1
