@@ -18,7 +18,9 @@
 # --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
 # Environment: BENCH_DIR (default bench/out), BENCH_E2E_BYTES (default 512 MiB: 1 032 444 rows),
 # BENCH_E2E_RUNS (default 5), BENCH_E2E_GROUPS (group sizes of the streamed variant, default
-# "1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR.
+# "1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR,
+# MM_BASELINE_BIN (another build's directory: each streamed variant runs with its mm-npy too, back to back, and a last
+# table gives the ratios).
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,7 @@ runs=${BENCH_E2E_RUNS:-5}
 jobs=${BENCH_JOBS:-$(nproc)}
 groups=${BENCH_E2E_GROUPS:-1G 128M}
 imports=${BENCH_E2E_IMPORTS:-2}
+baseline=${MM_BASELINE_BIN:-}
 vpy=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}/venv/bin/python
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-e2e.XXXXXX") && chmod 700 "$tmp"
@@ -107,14 +110,19 @@ stage_upload() {
         "$tmp/groups.jsonl" >"$tmp/uploaded.jsonl"
 }
 stage_bulk() { bulk "$tmp/uploaded.jsonl"; }
-# streamed GROUP_SIZE PREFIX: the whole pipeline at once, as mm-run run drives it
+# streamed GROUP_SIZE PREFIX NPY_BIN: the whole pipeline at once, as mm-run run drives it, with
+# NPY_BIN's mm-npy
 streamed() {
     "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$fx/db/tables" |
-        "$bin/mm-npy" -q -j "$jobs" --group-size "$1" --out "$tmp/npy" |
+        "$3/mm-npy" -q -j "$jobs" --group-size "$1" --out "$tmp/npy" |
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j "$jobs" | bulk
 }
 
-echo "$(machine); -j $jobs; mm-bulkinsert -j $imports; $runs runs"
+# The streamed variants: st-G with our mm-npy, st-b-G with the baseline's (MM_BASELINE_BIN), back to back.
+variants=
+for g in $groups; do variants+=" st-$g${baseline:+ st-b-$g}"; done
+
+echo "$(machine); -j $jobs; mm-bulkinsert -j $imports; $runs runs${baseline:+; baseline mm-npy: $baseline}"
 echo "fixture: $(gib "$size") of .rv+.uid, 128-d, delete-free, $(jq -r '[.collections[].partitions[].rows] | add' "$fx/expected/index.json") rows ($fx); Milvus 2.3 standalone (scripts/test-milvus.sh, storage: the MinIO below); MinIO scripts/test-minio.sh; both on this machine"
 for i in $(seq "$runs"); do
     # staged, default group size (1 GiB)
@@ -132,15 +140,17 @@ for i in $(seq "$runs"); do
     echo "$(last meta_scan) + $(last npy) + $(last upload) + $(last bulk)" | bc -l >>"$tmp/total.s"
     purge "e2e-$i"
     # streamed, the default group size and smaller ones (more overlap between our stages and the server)
-    for g in $groups; do
+    for v in $variants; do
+        g=${v#st-} npy_bin=$bin
+        [[ $g != b-* ]] || { g=${g#b-} && npy_bin=$baseline; }
         fresh
-        timed "st-$g" streamed "$g" "e2e-st-$g-$i"
+        timed "$v" streamed "$g" "e2e-$v-$i" "$npy_bin"
         unwatch
         rows=$(imported_ok)
-        busy "$tmp/stamped" >>"$tmp/st-$g-server.s"
-        grep -c '"event":"completed"' "$tmp/journal" >"$tmp/st-$g.groups"
-        sub "$(last "st-$g")" "$(tail -n 1 "$tmp/st-$g-server.s")" >>"$tmp/st-$g-ours.s" && echo >>"$tmp/st-$g-ours.s"
-        purge "e2e-st-$g-$i"
+        busy "$tmp/stamped" >>"$tmp/$v-server.s"
+        grep -c '"event":"completed"' "$tmp/journal" >"$tmp/$v.groups"
+        sub "$(last "$v")" "$(tail -n 1 "$tmp/$v-server.s")" >>"$tmp/$v-ours.s" && echo >>"$tmp/$v-ours.s"
+        purge "e2e-$v-$i"
     done
     echo "e2e: run $i: $rows rows in Milvus; load average $(load)" >&2
 done
@@ -176,10 +186,20 @@ echo "### Streamed (mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-b
 echo
 echo "| group size | groups | total wall s | server import time s | ours: wall outside the server's import s | ours / total wall | CPU s of our tools |"
 echo "|---|---|---|---|---|---|---|"
-for g in $groups; do
-    ratio "st-$g-ours" "st-$g" "st-$g-share"
-    echo "| $g | $(<"$tmp/st-$g.groups") | $(fmt "$tmp/st-$g.s") | $(fmt "$tmp/st-$g-server.s") | $(fmt "$tmp/st-$g-ours.s") | **$(fmt "$tmp/st-$g-share")** | $(med "$tmp/st-$g.cpu") |"
+for v in $variants; do
+    ratio "$v-ours" "$v" "$v-share"
+    label=${v#st-} && [[ $label != b-* ]] || label="${label#b-} (baseline mm-npy)"
+    echo "| $label | $(<"$tmp/$v.groups") | $(fmt "$tmp/$v.s") | $(fmt "$tmp/$v-server.s") | $(fmt "$tmp/$v-ours.s") | **$(fmt "$tmp/$v-share")** | $(med "$tmp/$v.cpu") |"
 done
+if [[ -n $baseline ]]; then
+    echo
+    echo "| group size | baseline wall / this wall | baseline ours / this ours |"
+    echo "|---|---|---|"
+    for g in $groups; do
+        ratio "st-b-$g" "st-$g" "wall-$g" && ratio "st-b-$g-ours" "st-$g-ours" "ours-$g"
+        echo "| $g | **$(fmt "$tmp/wall-$g")** | **$(fmt "$tmp/ours-$g")** |"
+    done
+fi
 echo
 echo "times: median (min–max) of $runs runs; shares per run, then median (min–max). CPU: user+sys of our processes"
 echo "(mm-bulkinsert: the client only; MinIO and Milvus are not ours). Load average at the end: $(load)"

@@ -25,22 +25,18 @@ namespace mm::npy {
 namespace {
 
 constexpr uint64_t kWindowBytes = 4ull << 20;  // rows handled per step: bounds memory per worker
-constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;
-constexpr uint64_t kWritebackBytes = 32ull << 20;  // how much written data may wait before writeback starts  // shorter delete-free runs are cheaper through the window
+constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;  // shorter delete-free runs are cheaper through the window
+constexpr uint64_t kWritebackBytes = 32ull << 20;  // how much written data may wait before writeback starts
 std::atomic<bool> g_kernel_copy{true};         // cleared when copy_file_range is not supported
 
-class OutFile {
+// Fills one file from `offset` on with positional writes, so that several threads can write
+// disjoint ranges of the same file at once.
+class FileCursor {
  public:
-  explicit OutFile(const std::string& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) fail_errno(path, "cannot create", errno);
-  }
-  ~OutFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+  FileCursor(int fd, const std::string& path, uint64_t offset) : fd_(fd), path_(path), pos_(offset), kicked_(offset) {}
   void write_all(const char* data, size_t n) {
     while (n > 0) {
-      ssize_t done = ::write(fd_, data, n);
+      ssize_t done = ::pwrite(fd_, data, n, off_t(pos_));
       if (done < 0 && errno == EINTR) continue;
       if (done <= 0) fail_errno(path_, "cannot write", errno);
       data += done;
@@ -48,19 +44,11 @@ class OutFile {
       wrote(uint64_t(done));
     }
   }
-  // Starts writeback of what was written so far, so the disk works while we copy and the
-  // final fsync has little left to wait for.
-  void wrote(uint64_t n) {
-    written_ += n;
-    if (written_ - kicked_ < kWritebackBytes) return;
-    sync_file_range(fd_, off64_t(kicked_), off64_t(written_ - kicked_), SYNC_FILE_RANGE_WRITE);
-    kicked_ = written_;
-  }
-  // Copies `n` bytes at `offset` of `in` to the end of this file, in the kernel where it can.
+  // Copies `n` bytes at `offset` of `in` to the cursor, in the kernel where it can.
   void copy_from(int in, const std::string& in_path, uint64_t offset, uint64_t n, std::vector<char>& buffer) {
     while (n > 0 && g_kernel_copy.load(std::memory_order_relaxed)) {
-      loff_t off = loff_t(offset);
-      ssize_t done = copy_file_range(in, &off, fd_, nullptr, size_t(std::min<uint64_t>(n, 1ull << 30)), 0);
+      loff_t from = loff_t(offset), to = loff_t(pos_);
+      ssize_t done = copy_file_range(in, &from, fd_, &to, size_t(std::min<uint64_t>(n, 1ull << 30)), 0);
       if (done < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL)) {
         g_kernel_copy = false;
         break;
@@ -79,11 +67,6 @@ class OutFile {
       n -= step;
     }
   }
-  void close_synced() {
-    if (fsync(fd_) != 0) fail_errno(path_, "cannot sync", errno);
-    if (::close(fd_) != 0) fail_errno(path_, "cannot close", errno);
-    fd_ = -1;
-  }
   static void read_exact(int fd, const std::string& path, uint64_t offset, char* data, size_t n) {
     while (n > 0) {
       ssize_t got = pread(fd, data, n, off_t(offset));
@@ -97,9 +80,18 @@ class OutFile {
   }
 
  private:
-  std::string path_;
+  // Starts writeback of what was written so far, so the disk works while we copy and the
+  // final fsync has little left to wait for.
+  void wrote(uint64_t n) {
+    pos_ += n;
+    if (pos_ - kicked_ < kWritebackBytes) return;
+    sync_file_range(fd_, off64_t(kicked_), off64_t(pos_ - kicked_), SYNC_FILE_RANGE_WRITE);
+    kicked_ = pos_;
+  }
+
   int fd_;
-  uint64_t written_ = 0, kicked_ = 0;
+  std::string path_;
+  uint64_t pos_, kicked_;
 };
 
 // The physical row holding live row `live` of a segment, given its sorted deleted rows.
@@ -116,7 +108,7 @@ uint64_t physical_row(const std::vector<uint32_t>& deleted, uint64_t live) {
 // go through the kernel; elsewhere a window of rows is read, compacted and written, so short runs
 // between deletes cost one read and one write per window, not a system call each.
 void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const std::vector<uint32_t>& deleted,
-                    uint64_t begin, uint64_t end, OutFile& out, std::vector<char>& buffer,
+                    uint64_t begin, uint64_t end, FileCursor& out, std::vector<char>& buffer,
                     const std::function<void(uint64_t)>& progress) {
   const uint64_t window = std::max<uint64_t>(1, buffer.size() / row_size);
   const uint64_t kernel_rows = std::max<uint64_t>(1, kKernelCopyMinBytes / row_size);
@@ -131,7 +123,7 @@ void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const
       continue;
     }
     uint64_t window_end = std::min(end, row + window);
-    OutFile::read_exact(in, in_path, kHeaderBytes + row * row_size, buffer.data(), size_t((window_end - row) * row_size));
+    FileCursor::read_exact(in, in_path, kHeaderBytes + row * row_size, buffer.data(), size_t((window_end - row) * row_size));
     size_t kept = 0;
     for (uint64_t r = row; r < window_end; ++r) {
       if (next_deleted != deleted.end() && *next_deleted == r) {
@@ -184,73 +176,121 @@ bool is_complete(const fs::path& dir, const GroupPlan& plan, const std::string& 
          size_or_zero(dir / vec_name) == vec_size;
 }
 
+int create_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail_errno(path, "cannot create", errno);
+  return fd;
+}
+
+void close_synced(int& fd, const std::string& path) {
+  if (fsync(fd) != 0) fail_errno(path, "cannot sync", errno);
+  int closing = fd;
+  fd = -1;
+  if (::close(closing) != 0) fail_errno(path, "cannot close", errno);
+}
+
 }  // namespace
 
-GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const FieldNames& fields,
-                        const std::function<void(uint64_t)>& progress) {
-  const uint64_t row_size = plan.row_bytes();
-  const std::string id_header = header("<i8", {plan.rows});
-  const std::string vec_header =
-      plan.vector == milvus1x::VectorKind::Binary ? header("|u1", {plan.rows, row_size}) : header("<f4", {plan.rows, uint64_t(plan.dim)});
+GroupWriter::GroupWriter(GroupPlan plan, const std::string& out_dir, const FieldNames& fields) : plan_(std::move(plan)) {
+  const uint64_t row_size = plan_.row_bytes();
+  const std::string id_header = header("<i8", {plan_.rows});
+  const std::string vec_header = plan_.vector == milvus1x::VectorKind::Binary
+                                     ? header("|u1", {plan_.rows, row_size})
+                                     : header("<f4", {plan_.rows, uint64_t(plan_.dim)});
+  id_header_ = id_header.size();
+  vector_header_ = vec_header.size();
   const std::string id_name = fields.id + ".npy", vec_name = fields.vector + ".npy";
 
-  fs::path parent = fs::absolute(fs::path(out_dir) / plan.collection / plan.partition).lexically_normal();
-  fs::path final_dir = parent / plan.name;
-  GroupOutput out;
-  out.dir = final_dir.string();
-  out.id_path = (final_dir / id_name).string();
-  out.vector_path = (final_dir / vec_name).string();
-  const uint64_t id_size = id_header.size() + plan.rows * 8, vec_size = vec_header.size() + plan.rows * row_size;
-  out.bytes = id_size + vec_size;
-  if (is_complete(final_dir, plan, id_name, vec_name, id_size, vec_size)) {
-    out.reused = true;
-    progress(plan.rows * (row_size + 8));
-    return out;
+  fs::path parent = fs::absolute(fs::path(out_dir) / plan_.collection / plan_.partition).lexically_normal();
+  fs::path final_dir = parent / plan_.name;
+  parent_dir_ = parent.string();
+  out_.dir = final_dir.string();
+  out_.id_path = (final_dir / id_name).string();
+  out_.vector_path = (final_dir / vec_name).string();
+  const uint64_t id_size = id_header_ + plan_.rows * 8, vec_size = vector_header_ + plan_.rows * row_size;
+  out_.bytes = id_size + vec_size;
+  if (is_complete(final_dir, plan_, id_name, vec_name, id_size, vec_size)) {
+    out_.reused = true;
+    return;
   }
 
   std::error_code ec;
   fs::create_directories(parent, ec);
   if (ec) fail(parent.string() + ": cannot create directory: " + ec.message());
-  fs::path tmp = parent / (".tmp-" + plan.name);
+  fs::path tmp = parent / (".tmp-" + plan_.name);
   fs::remove_all(tmp, ec);  // leftover of an interrupted run
   if (!fs::create_directory(tmp, ec)) fail(tmp.string() + ": cannot create directory: " + ec.message());
+  tmp_dir_ = tmp.string();
+  id_fd_ = create_file((tmp / id_name).string());
+  vector_fd_ = create_file((tmp / vec_name).string());
+  FileCursor(id_fd_, (tmp / id_name).string(), 0).write_all(id_header.data(), id_header.size());
+  FileCursor(vector_fd_, (tmp / vec_name).string(), 0).write_all(vec_header.data(), vec_header.size());
+}
 
-  try {
-    std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
-    OutFile ids((tmp / id_name).string()), vectors((tmp / vec_name).string());
-    ids.write_all(id_header.data(), id_header.size());
-    vectors.write_all(vec_header.data(), vec_header.size());
-    for (const auto& piece : plan.pieces) {
-      const auto& s = piece.segment;
-      milvus1x::PayloadFile uid(s.uid, s.rows * 8), rv(s.rv, s.rows * row_size);
-      const auto deleted = milvus1x::read_deleted_offsets(s.deleted_docs, s.rows);
-      if (s.rows - deleted.size() != s.live)
-        bad_data(s.deleted_docs + ": now marks " + std::to_string(deleted.size()) + " rows deleted, mm-scan counted " +
-                 std::to_string(s.deleted) + " (the segment changed since mm-scan?)");
-      uint64_t begin = physical_row(deleted, piece.first_live);
-      uint64_t end = physical_row(deleted, piece.first_live + piece.rows - 1) + 1;
-      copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});
-      copy_live_rows(rv.fd(), s.rv, row_size, deleted, begin, end, vectors, buffer,
-                     [&](uint64_t bytes) { progress(bytes + bytes / row_size * 8); });
+GroupWriter::~GroupWriter() {
+  for (int fd : {id_fd_, vector_fd_})
+    if (fd >= 0) ::close(fd);
+  std::error_code ec;
+  if (!finished_ && !tmp_dir_.empty()) fs::remove_all(tmp_dir_, ec);  // never leave a half-written group behind
+}
+
+std::vector<Chunk> GroupWriter::chunks(uint64_t chunk_bytes) const {
+  std::vector<Chunk> out;
+  if (out_.reused) return out;
+  const uint64_t chunk_rows = std::max<uint64_t>(1, chunk_bytes / (plan_.row_bytes() + 8));
+  uint64_t out_row = 0;
+  for (size_t i = 0; i < plan_.pieces.size(); ++i) {
+    const auto& piece = plan_.pieces[i];
+    for (uint64_t done = 0; done < piece.rows;) {
+      uint64_t rows = std::min(chunk_rows, piece.rows - done);
+      out.push_back(Chunk{i, piece.first_live + done, rows, out_row});
+      done += rows;
+      out_row += rows;
     }
-    ids.close_synced();
-    vectors.close_synced();
-    {
-      std::ofstream marker(tmp / "pieces.json");
-      marker << pieces_json(plan) << "\n";
-      if (!marker.flush()) fail((tmp / "pieces.json").string() + ": cannot write");
-    }
-    if (size_or_zero(tmp / id_name) != id_size || size_or_zero(tmp / vec_name) != vec_size)
-      fail(tmp.string() + ": written files do not have the expected sizes");
-  } catch (...) {
-    fs::remove_all(tmp, ec);  // never leave a half-written group behind
-    throw;
   }
+  return out;
+}
+
+void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>& progress) {
+  const uint64_t row_size = plan_.row_bytes();
+  const auto& s = plan_.pieces.at(chunk.piece).segment;
+  milvus1x::PayloadFile uid(s.uid, s.rows * 8), rv(s.rv, s.rows * row_size);
+  const auto deleted = milvus1x::read_deleted_offsets(s.deleted_docs, s.rows);
+  if (s.rows - deleted.size() != s.live)
+    bad_data(s.deleted_docs + ": now marks " + std::to_string(deleted.size()) + " rows deleted, mm-scan counted " +
+             std::to_string(s.deleted) + " (the segment changed since mm-scan?)");
+  uint64_t begin = physical_row(deleted, chunk.first_live);
+  uint64_t end = physical_row(deleted, chunk.first_live + chunk.rows - 1) + 1;
+  std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
+  const fs::path tmp(tmp_dir_);
+  FileCursor ids(id_fd_, (tmp / fs::path(out_.id_path).filename()).string(), id_header_ + chunk.out_row * 8);
+  FileCursor vectors(vector_fd_, (tmp / fs::path(out_.vector_path).filename()).string(),
+                     vector_header_ + chunk.out_row * row_size);
+  copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});
+  copy_live_rows(rv.fd(), s.rv, row_size, deleted, begin, end, vectors, buffer,
+                 [&](uint64_t bytes) { progress(bytes + bytes / row_size * 8); });
+}
+
+void GroupWriter::finish() {
+  if (out_.reused) return;
+  const fs::path tmp(tmp_dir_), final_dir(out_.dir);
+  const fs::path id_name = fs::path(out_.id_path).filename(), vec_name = fs::path(out_.vector_path).filename();
+  close_synced(id_fd_, (tmp / id_name).string());
+  close_synced(vector_fd_, (tmp / vec_name).string());
+  {
+    std::ofstream marker(tmp / "pieces.json");
+    marker << pieces_json(plan_) << "\n";
+    if (!marker.flush()) fail((tmp / "pieces.json").string() + ": cannot write");
+  }
+  const uint64_t id_size = id_header_ + plan_.rows * 8, vec_size = out_.bytes - id_size;
+  if (size_or_zero(tmp / id_name) != id_size || size_or_zero(tmp / vec_name) != vec_size)
+    fail(tmp.string() + ": written files do not have the expected sizes");
+  std::error_code ec;
   fs::remove_all(final_dir, ec);  // an incomplete or different group under the final name
   fs::rename(tmp, final_dir, ec);
   if (ec) fail(final_dir.string() + ": cannot rename into place: " + ec.message());
-  sync_dir(parent.string());
-  return out;
+  finished_ = true;
+  sync_dir(parent_dir_);
 }
 
 std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields) {

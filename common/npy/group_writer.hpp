@@ -1,6 +1,8 @@
 // Writes one import group as <out>/<collection>/<partition>/<name>/{<id field>.npy,<vector field>.npy}.
 // The directory is built under a temporary name and renamed into place when complete, so a
 // directory with the final name is always whole; a rerun reuses it instead of writing it again.
+// A group is cut into chunks that several threads write at once, each at its own place in the
+// files, so that groups can be finished one after another while every worker stays busy.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -21,9 +23,40 @@ struct GroupOutput {
   bool reused = false;  // found complete from an earlier run
 };
 
-// `progress(bytes)` is called as payload is copied.
-GroupOutput write_group(const GroupPlan& plan, const std::string& out_dir, const FieldNames& fields,
-                        const std::function<void(uint64_t)>& progress);
+// `rows` live rows of piece `piece` of the plan, from its live row `first_live` (counted in the
+// segment), written at row `out_row` of the group.
+struct Chunk {
+  size_t piece = 0;
+  uint64_t first_live = 0, rows = 0, out_row = 0;
+};
+
+class GroupWriter {
+ public:
+  // Reuses a complete group of an earlier run, else creates the temporary directory and the files.
+  GroupWriter(GroupPlan plan, const std::string& out_dir, const FieldNames& fields);
+  // Removes the temporary directory unless finish() renamed it into place.
+  ~GroupWriter();
+  GroupWriter(const GroupWriter&) = delete;
+  GroupWriter& operator=(const GroupWriter&) = delete;
+
+  const GroupPlan& plan() const { return plan_; }
+  const GroupOutput& output() const { return out_; }
+  // The group's rows in order, cut into chunks of about `chunk_bytes` of payload; none when reused.
+  std::vector<Chunk> chunks(uint64_t chunk_bytes) const;
+  // Writes one chunk; any number of chunks may be written at once. `progress(bytes)` is called as
+  // payload is copied.
+  void write(const Chunk& chunk, const std::function<void(uint64_t)>& progress);
+  // Once every chunk is written: syncs, checks the sizes, renames into place.
+  void finish();
+
+ private:
+  GroupPlan plan_;
+  GroupOutput out_;
+  std::string tmp_dir_, parent_dir_;
+  uint64_t id_header_ = 0, vector_header_ = 0;
+  int id_fd_ = -1, vector_fd_ = -1;
+  bool finished_ = false;
+};
 
 // The group record: collection, partition, tag, name, dir, rows, bytes, dim, vector, files, pieces, reused.
 std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields);

@@ -14,6 +14,10 @@ pipeline --sqlite "$db" -- --tables "$fx/db/tables" -- --out "$SCRATCH/small" --
 check "$SCRATCH/small.jsonl" "$fx" && pass "4 KiB groups, -j 2: exact content" || fail "4 KiB groups content"
 [ "$(grep -c '"kind":"group"' "$SCRATCH/small.jsonl")" -gt 20 ] && pass "segments were split into many groups" || fail "expected many groups"
 
+# Default groups cut into 1 KiB chunks written by two workers at their own offsets: the same rows.
+pipeline --sqlite "$db" -- --tables "$fx/db/tables" -- --out "$SCRATCH/chunks" --chunk-size 1K -j 2 >"$SCRATCH/chunks.jsonl"
+check "$SCRATCH/chunks.jsonl" "$fx" && pass "1 KiB chunks, -j 2: exact content" || fail "1 KiB chunks content"
+
 # Default groups, one worker: the same rows.
 pipeline --sqlite "$db" -- --tables "$fx/db/tables" -- --out "$SCRATCH/big" -j 1 >"$SCRATCH/big.jsonl"
 check "$SCRATCH/big.jsonl" "$fx" && pass "default groups, -j 1: exact content" || fail "default groups content"

@@ -1,5 +1,7 @@
-// mm-npy: converts scanned segment records into NumPy import groups, several groups at once.
+// mm-npy: converts scanned segment records into NumPy import groups, several chunks of them at once.
+#include <atomic>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "../common/cli.hpp"
@@ -25,7 +27,8 @@ int run(int argc, char** argv) {
   options.add_options("Conversion")
     ("out", "output directory; groups go to OUT/<collection>/<partition>/<group>/", cxxopts::value<std::string>(), "DIR")
     ("group-size", "largest group payload (vectors + ids), e.g. 512M, 4G; at most 16G", cxxopts::value<std::string>()->default_value("1G"), "SIZE")
-    ("j,jobs", "groups written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
+    ("chunk-size", "payload one worker writes at a time; a group's chunks are shared among the workers, so groups finish one after another", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
+    ("j,jobs", "chunks written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
     ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
@@ -35,6 +38,8 @@ int run(int argc, char** argv) {
   const std::string out_dir = result["out"].as<std::string>();
   const uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
   if (group_bytes > kMaxGroupBytes) bad_usage("--group-size: at most 16G (Milvus 2.x imports at most 16 GiB per group)");
+  const uint64_t chunk_bytes = cli::parse_size("--chunk-size", result["chunk-size"].as<std::string>());
+  if (chunk_bytes == 0) bad_usage("--chunk-size: at least 1 byte");
   const unsigned jobs = result["jobs"].as<unsigned>();
   if (jobs == 0) bad_usage("--jobs: at least 1");
   FieldNames fields{result["id-field"].as<std::string>(), result["vector-field"].as<std::string>()};
@@ -51,19 +56,37 @@ int run(int argc, char** argv) {
   std::map<std::pair<std::string, std::string>, PartitionTotals> totals;
   uint64_t reused = 0;
 
+  auto done = [&](const GroupWriter& group) {
+    const GroupPlan& plan = group.plan();
+    if (group.output().reused) progress.add(0, plan.rows * (plan.row_bytes() + 8));
+    progress.add(1, 0, plan.rows);
+    out.write_line(group_record(plan, group.output(), fields));
+    std::lock_guard<std::mutex> lock(totals_mutex);
+    auto& t = totals[{plan.collection, plan.partition}];
+    t.rows += plan.rows;
+    t.groups += 1;
+    reused += group.output().reused;
+  };
+  // The chunks go to the workers in input order, so a group is finished (by whoever writes its
+  // last chunk) before most of the next one is written: downstream can start on it early.
   auto submit = [&](std::vector<GroupPlan> plans) {
     for (auto& plan : plans) {
-      bool accepted = tasks.spawn([&, plan = std::move(plan)] {
-        GroupOutput written = write_group(plan, out_dir, fields, [&](uint64_t bytes) { progress.add(0, bytes); });
-        progress.add(1, 0, plan.rows);
-        out.write_line(group_record(plan, written, fields));
-        std::lock_guard<std::mutex> lock(totals_mutex);
-        auto& t = totals[{plan.collection, plan.partition}];
-        t.rows += plan.rows;
-        t.groups += 1;
-        reused += written.reused;
-      });
-      if (!accepted) return false;
+      auto group = std::make_shared<GroupWriter>(std::move(plan), out_dir, fields);
+      auto chunks = group->chunks(chunk_bytes);
+      if (chunks.empty()) {
+        done(*group);
+        continue;
+      }
+      auto left = std::make_shared<std::atomic<size_t>>(chunks.size());
+      for (const auto& chunk : chunks) {
+        bool accepted = tasks.spawn([&, group, left, chunk] {
+          group->write(chunk, [&](uint64_t bytes) { progress.add(0, bytes); });
+          if (--*left > 0) return;
+          group->finish();
+          done(*group);
+        });
+        if (!accepted) return false;
+      }
     }
     return true;
   };
