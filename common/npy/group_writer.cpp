@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "errors.hpp"
 #include "fs_sync.hpp"
@@ -221,15 +222,24 @@ GroupWriter::GroupWriter(GroupPlan plan, const std::string& out_dir, const Field
   fs::remove_all(tmp, ec);  // leftover of an interrupted run
   if (!fs::create_directory(tmp, ec)) fail(tmp.string() + ": cannot create directory: " + ec.message());
   tmp_dir_ = tmp.string();
-  id_fd_ = create_file((tmp / id_name).string());
-  vector_fd_ = create_file((tmp / vec_name).string());
-  FileCursor(id_fd_, (tmp / id_name).string(), 0).write_all(id_header.data(), id_header.size());
-  FileCursor(vector_fd_, (tmp / vec_name).string(), 0).write_all(vec_header.data(), vec_header.size());
+  id_tmp_ = (tmp / id_name).string();
+  vector_tmp_ = (tmp / vec_name).string();
+  try {
+    id_fd_ = create_file(id_tmp_);
+    vector_fd_ = create_file(vector_tmp_);
+    FileCursor(id_fd_, id_tmp_, 0).write_all(id_header.data(), id_header.size());
+    FileCursor(vector_fd_, vector_tmp_, 0).write_all(vec_header.data(), vec_header.size());
+  } catch (...) {
+    abandon();
+    throw;
+  }
 }
 
-GroupWriter::~GroupWriter() {
-  for (int fd : {id_fd_, vector_fd_})
-    if (fd >= 0) ::close(fd);
+GroupWriter::~GroupWriter() { abandon(); }
+
+void GroupWriter::abandon() {
+  for (int* fd : {&id_fd_, &vector_fd_})
+    if (*fd >= 0) ::close(std::exchange(*fd, -1));
   std::error_code ec;
   if (!finished_ && !tmp_dir_.empty()) fs::remove_all(tmp_dir_, ec);  // never leave a half-written group behind
 }
@@ -262,10 +272,8 @@ void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>&
   uint64_t begin = physical_row(deleted, chunk.first_live);
   uint64_t end = physical_row(deleted, chunk.first_live + chunk.rows - 1) + 1;
   std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
-  const fs::path tmp(tmp_dir_);
-  FileCursor ids(id_fd_, (tmp / fs::path(out_.id_path).filename()).string(), id_header_ + chunk.out_row * 8);
-  FileCursor vectors(vector_fd_, (tmp / fs::path(out_.vector_path).filename()).string(),
-                     vector_header_ + chunk.out_row * row_size);
+  FileCursor ids(id_fd_, id_tmp_, id_header_ + chunk.out_row * 8);
+  FileCursor vectors(vector_fd_, vector_tmp_, vector_header_ + chunk.out_row * row_size);
   copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});
   copy_live_rows(rv.fd(), s.rv, row_size, deleted, begin, end, vectors, buffer,
                  [&](uint64_t bytes) { progress(bytes + bytes / row_size * 8); });
@@ -274,16 +282,15 @@ void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>&
 void GroupWriter::finish() {
   if (out_.reused) return;
   const fs::path tmp(tmp_dir_), final_dir(out_.dir);
-  const fs::path id_name = fs::path(out_.id_path).filename(), vec_name = fs::path(out_.vector_path).filename();
-  close_synced(id_fd_, (tmp / id_name).string());
-  close_synced(vector_fd_, (tmp / vec_name).string());
+  close_synced(id_fd_, id_tmp_);
+  close_synced(vector_fd_, vector_tmp_);
   {
     std::ofstream marker(tmp / "pieces.json");
     marker << pieces_json(plan_) << "\n";
     if (!marker.flush()) fail((tmp / "pieces.json").string() + ": cannot write");
   }
   const uint64_t id_size = id_header_ + plan_.rows * 8, vec_size = out_.bytes - id_size;
-  if (size_or_zero(tmp / id_name) != id_size || size_or_zero(tmp / vec_name) != vec_size)
+  if (size_or_zero(id_tmp_) != id_size || size_or_zero(vector_tmp_) != vec_size)
     fail(tmp.string() + ": written files do not have the expected sizes");
   std::error_code ec;
   fs::remove_all(final_dir, ec);  // an incomplete or different group under the final name

@@ -50,9 +50,12 @@ class GroupWriter {
   void finish();
 
  private:
+  // Closes the files and removes the temporary directory, unless the group was renamed into place.
+  void abandon();
+
   GroupPlan plan_;
   GroupOutput out_;
-  std::string tmp_dir_, parent_dir_;
+  std::string tmp_dir_, parent_dir_, id_tmp_, vector_tmp_;
   uint64_t id_header_ = 0, vector_header_ = 0;
   int id_fd_ = -1, vector_fd_ = -1;
   bool finished_ = false;

@@ -99,7 +99,7 @@ std::optional<ObjectInfo> S3Store::head(const std::string& key) {
 }
 
 void S3Store::put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) {
-  if (file.size <= options_.part_size)
+  if (file.part_sha256.empty())  // digest() cut it into parts only when it is larger than a part
     put_single(key, file, progress);
   else
     put_multipart(key, file, progress);
