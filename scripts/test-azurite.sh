@@ -23,11 +23,8 @@ TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 AZURITE=${MM_AZURITE:-$TOOLS_DIR/azurite/node_modules/.bin/azurite-blob}
 AZURITE_VERSION=3.35.0
 ACCOUNT=mmtest
-
-die() {
-    printf '%s: error: %s\n' "$PROG" "$*" >&2
-    exit 1
-}
+# shellcheck source=scripts/test-server-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-server-lib.sh"
 
 usage() {
     printf 'usage: %s start DIR [--tls]\n       %s stop DIR\n' "$PROG" "$PROG" >&2
@@ -36,11 +33,9 @@ usage() {
 
 # Prints the pid in DIR/azurite.pid when that process is alive and serves DIR/data.
 live_pid() {
-    local dir=$1 pid
-    [[ -f $dir/azurite.pid ]] || return 0
-    pid=$(tr -dc '0-9' <"$dir/azurite.pid")
-    [[ -n $pid && -r /proc/$pid/cmdline ]] || return 0
-    [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *"--location $dir/data "* ]] || return 0
+    local pid
+    pid=$(recorded_pid "$1/azurite.pid")
+    [[ -n $pid && $(cmdline_of "$pid") == *"--location $1/data "* ]] || return 0
     printf '%s\n' "$pid"
 }
 
@@ -110,14 +105,7 @@ cmd_stop() {
     [[ -d $dir ]] || return 0
     dir=$(cd "$dir" && pwd -P)
     pid=$(live_pid "$dir")
-    if [[ -n $pid ]]; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local deadline=$((SECONDS + 15))
-        while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do sleep 0.1; done
-        [[ -z $(live_pid "$dir") ]] || kill -KILL "$pid" 2>/dev/null || true
-        deadline=$((SECONDS + 5))
-        while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
-    fi
+    [[ -z $pid ]] || stop_server "$dir" azurite "$pid" 15
     rm -f "$dir/azurite.pid"
 }
 

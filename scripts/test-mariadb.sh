@@ -26,11 +26,8 @@ PROG=${0##*/}
 MARIADBD=${MARIADBD:-/usr/sbin/mariadbd}
 DB_NAME=milvus
 DB_USER=mm
-
-die() {
-    printf '%s: error: %s\n' "$PROG" "$*" >&2
-    exit 1
-}
+# shellcheck source=scripts/test-server-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-server-lib.sh"
 
 usage() {
     cat >&2 <<EOF
@@ -41,28 +38,12 @@ EOF
     exit 2
 }
 
-need() {
-    command -v "$1" >/dev/null 2>&1 || die "'$1' not found in PATH"
-}
-
-# Absolute path of an existing directory.
-abs_dir() {
-    (cd "$1" && pwd -P)
-}
-
 # Prints the pid recorded in DIR/mariadbd.pid if that process is alive and is the mariadbd
 # started for DIR (guards against a recycled pid). Prints nothing otherwise.
 live_pid() {
-    local dir=$1 pid cmdline state
-    [[ -f $dir/mariadbd.pid ]] || return 0
-    pid=$(tr -dc '0-9' <"$dir/mariadbd.pid")
-    [[ -n $pid ]] || return 0
-    [[ -r /proc/$pid/cmdline ]] || return 0
-    # A zombie is already dead (only waiting to be reaped by its parent).
-    state=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 0
-    [[ $state != Z ]] || return 0
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 0
-    [[ $cmdline == *"--datadir=$dir/data "* ]] || return 0
+    local pid
+    pid=$(recorded_pid "$1/mariadbd.pid")
+    [[ -n $pid && $(cmdline_of "$pid") == *"--datadir=$1/data "* ]] || return 0
     printf '%s\n' "$pid"
 }
 
@@ -74,14 +55,6 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
 s.close()
 EOF
-}
-
-random_password() {
-    # 24 alphanumeric characters; head closes the pipe early, so ignore SIGPIPE status.
-    local pw
-    pw=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c 24 || true)
-    [[ ${#pw} -eq 24 ]] || die "could not generate a password"
-    printf '%s' "$pw"
 }
 
 # Escapes a string for use inside a single-quoted SQL literal.
@@ -102,12 +75,6 @@ cnf_quote() {
 
 percent_encode() {
     python3 -c 'import sys, urllib.parse; sys.stdout.write(urllib.parse.quote(sys.stdin.read(), safe=""))'
-}
-
-elapsed_ms() {
-    local start=$1 now
-    now=$(date +%s%N)
-    echo $(((now - start) / 1000000))
 }
 
 cmd_start() {
@@ -140,7 +107,7 @@ cmd_start() {
 
     local password=${MM_TEST_MYSQL_PASSWORD:-}
     if [[ -z $password ]]; then
-        password=$(random_password)
+        password=$(random_string 24)
     fi
 
     # Options shared by the bootstrap and the server: no option files, small InnoDB files.
@@ -287,28 +254,7 @@ cmd_stop() {
         return 0
     fi
     # SIGTERM makes mariadbd shut down cleanly.
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + timeout))
-    while ((SECONDS < deadline)); do
-        [[ -n $(live_pid "$dir") ]] || break
-        sleep 0.1
-    done
-    if [[ -n $(live_pid "$dir") ]]; then
-        printf '%s: mariadbd pid %s still running after %ss, killing it\n' "$PROG" "$pid" "$timeout" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-        deadline=$((SECONDS + 10))
-        while ((SECONDS < deadline)); do
-            [[ -n $(live_pid "$dir") ]] || break
-            sleep 0.1
-        done
-        [[ -z $(live_pid "$dir") ]] || die "could not kill mariadbd pid $pid"
-    fi
-    # The server is dead now, but it was orphaned by "start", so its exit status is collected
-    # by init (or a subreaper). Give that a moment, so that no <defunct> entry is left either.
-    deadline=$((SECONDS + 5))
-    while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
+    stop_server "$dir" mariadbd "$pid" "$timeout"
     rm -f "$dir/mariadbd.pid"
     cleanup_socket "$dir"
 }

@@ -51,12 +51,9 @@ HELPER=$SCRIPT_DIR/test-milvus-helper.py
 TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 PY=$TOOLS_DIR/venv/bin/python
 BIN_DIR=$TOOLS_DIR/milvus-server/bin # unpacked once by install-test-servers.sh
+# shellcheck source=scripts/test-server-lib.sh
+. "$SCRIPT_DIR/test-server-lib.sh"
 STORAGE_FATAL='signature we calculated does not match|InvalidAccessKeyId|AccessDenied|Access Denied|NoSuchBucket|specified bucket does not exist'
-
-die() {
-    printf '%s: error: %s\n' "$PROG" "$*" >&2
-    exit 1
-}
 
 usage() {
     cat >&2 <<EOF
@@ -66,34 +63,16 @@ EOF
     exit 2
 }
 
-abs_dir() {
-    (cd "$1" && pwd -P)
-}
-
 # Prints the pid in DIR/milvus.pid if it is alive and is the Milvus of DIR (a milvus binary
 # running in DIR; the binary itself is shared by all test servers).
 live_pid() {
-    local dir=$1 pid state exe cwd
-    [[ -f $dir/milvus.pid ]] || return 0
-    pid=$(tr -dc '0-9' <"$dir/milvus.pid")
-    [[ -n $pid && -r /proc/$pid/stat ]] || return 0
-    state=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 0
-    [[ $state != Z ]] || return 0
+    local pid exe cwd
+    pid=$(recorded_pid "$1/milvus.pid")
+    [[ -n $pid ]] || return 0
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 0
     cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 0
-    [[ ${exe##*/} == milvus && $cwd == "$dir" ]] || return 0
+    [[ ${exe##*/} == milvus && $cwd == "$1" ]] || return 0
     printf '%s\n' "$pid"
-}
-
-elapsed_ms() {
-    echo $((($(date +%s%N) - $1) / 1000000))
-}
-
-random_string() {
-    local n=$1 s
-    s=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c "$n" || true)
-    [[ ${#s} -eq $n ]] || die "could not generate a random string"
-    printf '%s' "$s"
 }
 
 # Where to look when something went wrong: the log files, the last warnings and errors (Milvus
@@ -337,24 +316,7 @@ cmd_stop() {
     # for calls to it to give up. So the wait is short and SIGKILL follows. Data survives a
     # kill (etcd and rocksmq have write-ahead logs, imported segments are already persisted),
     # and with common.session.ttl=10 a restart waits at most ~10 s for the dead sessions.
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + timeout))
-    while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    if [[ -n $(live_pid "$dir") ]]; then
-        printf '%s: milvus pid %s not stopped after %ss (usual with loaded collections), killing it\n' "$PROG" "$pid" "$timeout" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-        deadline=$((SECONDS + 10))
-        while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
-            sleep 0.1
-        done
-        [[ -z $(live_pid "$dir") ]] || die "could not kill milvus pid $pid"
-    fi
-    deadline=$((SECONDS + 5))
-    while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
+    stop_server "$dir" milvus "$pid" "$timeout" "usual with loaded collections"
     rm -f "$dir/milvus.pid"
 }
 

@@ -25,35 +25,19 @@ set -euo pipefail
 PROG=${0##*/}
 TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 MINIO=${MM_MINIO:-$TOOLS_DIR/bin/minio}
-
-die() {
-    printf '%s: error: %s\n' "$PROG" "$*" >&2
-    exit 1
-}
+# shellcheck source=scripts/test-server-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-server-lib.sh"
 
 usage() {
     printf 'usage: %s start DIR\n       %s stop DIR\n' "$PROG" "$PROG" >&2
     exit 2
 }
 
-need() {
-    command -v "$1" >/dev/null 2>&1 || die "'$1' not found in PATH"
-}
-
-abs_dir() {
-    (cd "$1" && pwd -P)
-}
-
 # Prints the pid in DIR/minio.pid if that process is alive and is the MinIO serving DIR/data.
 live_pid() {
-    local dir=$1 pid state cmdline
-    [[ -f $dir/minio.pid ]] || return 0
-    pid=$(tr -dc '0-9' <"$dir/minio.pid")
-    [[ -n $pid && -r /proc/$pid/cmdline ]] || return 0
-    state=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 0
-    [[ $state != Z ]] || return 0
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 0
-    [[ $cmdline == *" server $dir/data "* ]] || return 0
+    local pid
+    pid=$(recorded_pid "$1/minio.pid")
+    [[ -n $pid && $(cmdline_of "$pid") == *" server $1/data "* ]] || return 0
     printf '%s\n' "$pid"
 }
 
@@ -73,17 +57,6 @@ for port in (int(sys.argv[1]), 0):
     finally:
         s.close()
 PY
-}
-
-random_string() {
-    local n=$1 s
-    s=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c "$n" || true)
-    [[ ${#s} -eq $n ]] || die "could not generate a random string"
-    printf '%s' "$s"
-}
-
-elapsed_ms() {
-    echo $((($(date +%s%N) - $1) / 1000000))
 }
 
 # s3 DIR METHOD PATH: a SigV4-signed request to MinIO; prints the HTTP status code.
@@ -202,25 +175,7 @@ cmd_stop() {
         rm -f "$dir/minio.pid"
         return 0
     fi
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + timeout))
-    while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    if [[ -n $(live_pid "$dir") ]]; then
-        printf '%s: minio pid %s still running after %ss, killing it\n' "$PROG" "$pid" "$timeout" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-        deadline=$((SECONDS + 10))
-        while [[ -n $(live_pid "$dir") ]] && ((SECONDS < deadline)); do
-            sleep 0.1
-        done
-        [[ -z $(live_pid "$dir") ]] || die "could not kill minio pid $pid"
-    fi
-    # Orphaned by "start", so init reaps it; wait for that so no <defunct> entry is left.
-    deadline=$((SECONDS + 5))
-    while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
+    stop_server "$dir" minio "$pid" "$timeout"
     rm -f "$dir/minio.pid"
 }
 
