@@ -23,7 +23,7 @@ const std::vector<KeySpec> kKeys = {
     // milvus-migration, workMode milvus1x (core/config/resolve*.go defaults).
     {"dumper.worker.workMode", T::Enum, "", "MM_WORK_MODE", "milvus1x|faiss|elasticsearch|milvus2x",
      "source kind; milvus-mm migrates milvus1x only (required)"},
-    {"dumper.worker.limit", T::Int, "2", "MM_DUMPER_LIMIT", nullptr, "segments converted at once (mm-npy -j); <=0 means 2"},
+    {"dumper.worker.limit", T::Int, "2", "MM_DUMPER_LIMIT", nullptr, "chunks of segments converted at once (mm-npy -j); <=0 means 2"},
     {"dumper.worker.reader.bufferSize", T::Int, "1024", "MM_READER_BUFFER_SIZE", nullptr,
      "read buffer in KB; accepted for compatibility, no effect"},
     {"dumper.worker.writer.bufferSize", T::Int, "1048576", "MM_WRITER_BUFFER_SIZE", nullptr,
