@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "log_line.hpp"
 #include "manifest.hpp"
 
 namespace mm::milvus2x {
@@ -123,7 +124,10 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
 }
 
 void ImportJournal::append(const std::string& json) {
-  std::string line = json + "\n";
+  // When it happened, so that the server's share of a migration can be read from the journal.
+  std::string line = json;
+  line.insert(line.size() - 1, ",\"time\":\"" + utc_timestamp(std::chrono::system_clock::now()) + "\"");
+  line += "\n";
   if (::write(fd_, line.data(), line.size()) != ssize_t(line.size())) fail_errno(path_, "cannot write the import journal", errno);
   if (fdatasync(fd_) != 0) fail_errno(path_, "cannot sync the import journal", errno);
 }

@@ -12,6 +12,7 @@
 //        rows and segments: what the server reported the failed task wrote; Milvus 2.3 keeps such
 //        segments in its row-count statistics (not in queries) until it cleans them up
 //   {"event":"stalled","group":K,"task":T,"seconds":S}   no progress for S s; the task may still run
+// Every entry also has "time": when it was written, UTC ("2026-11-30T08:10:00.123Z").
 #pragma once
 #include <cstdint>
 #include <map>

@@ -22,6 +22,7 @@ for delay in 0.4 1.1 2.3 3.7; do
   wait "$pid" 2>/dev/null || true
 done
 grep -q '"event":"submitted"' "$journal" && pass "kill -9 left submitted imports in the journal" || fail "nothing was submitted before the kills"
+grep -vq '"time":"[0-9-]*T[0-9:.]*Z"}$' "$journal" && fail "journal entry without its time: $(grep -vm1 '"time":' "$journal")" || pass "every journal entry has its time"
 bulk --journal "$journal" -j 3 --create-index --verify-sample 200 "$SCRATCH/groups.jsonl" >"$SCRATCH/out.jsonl" &&
   pass "rerun after 4 kill -9 completes and verifies" || fail "rerun after kills failed"
 tail -n 1 "$SCRATCH/out.jsonl" | grep -q '"kind":"summary".*"ok":true' && ! tail -n 1 "$SCRATCH/out.jsonl" | grep -q '"ok":false' &&
