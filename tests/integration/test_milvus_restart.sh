@@ -68,7 +68,7 @@ fi
 ! grep -q '^[EWID][0-9]\{4\} ' "$SCRATCH/run1.err" && pass "no gRPC log lines on stderr" ||
   fail "gRPC log lines on stderr: $(grep '^[EWID][0-9]\{4\} ' "$SCRATCH/run1.err" | head -n 2)"
 done1=$(grep -c '"event":"completed"' "$journal" || true)
-grep -q "\"event\":\"submitted\",\"group\":\"[^\"]*\",\"task\":$killed}" "$journal" && ! grep -q "\"event\":\"completed\".*\"task\":$killed," "$journal" &&
+grep -q "\"event\":\"submitted\",\"group\":\"[^\"]*\",\"task\":$killed[,}]" "$journal" && ! grep -q "\"event\":\"completed\".*\"task\":$killed," "$journal" &&
   pass "journal: task $killed submitted, not completed ($done1 groups completed before)" || fail "journal: $(cat "$journal")"
 
 # Restart on the same directory (same port). The killed task is now failed, and its rows are in

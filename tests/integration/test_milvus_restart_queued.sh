@@ -74,7 +74,7 @@ else
     fail "rerun 1: exit $rc, stalled task '${stalled}': $(cat "$SCRATCH/run2.err")"
   fi
   stalled_group=$(grep "\"event\":\"stalled\".*\"task\":$stalled," "$journal" | head -n 1 | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["group"])')
-  [ "$(grep "\"event\":\"submitted\",\"group\":\"$stalled_group\"," "$journal" | tail -n 1 | grep -o '[0-9]*}$' | tr -d '}')" = "$stalled" ] &&
+  [ "$(grep "\"event\":\"submitted\",\"group\":\"$stalled_group\"," "$journal" | tail -n 1 | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["task"])')" = "$stalled" ] &&
     pass "the stalled task $stalled is still its group's: the group was not submitted beside it" || fail "journal: $(grep -F "$stalled_group" "$journal")"
 
   # Until Milvus expires the task (30 s after it was submitted, at its cleanup pass every 5 minutes).
