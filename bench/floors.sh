@@ -57,6 +57,8 @@ ours_minio() {
 upload_with() { s3env "$1/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j 4 "${@:3}" "$tmp/groups.jsonl" >/dev/null; }
 mm_upload() { upload_with "$bin" "$@"; }
 baseline=${MM_BASELINE_BIN:-}
+# all_stored WHAT PREFIX: fails naming WHAT unless MinIO holds every byte of the .npy files under PREFIX
+all_stored() { [[ $(stored_bytes "$2") == "$npybytes" ]] || { echo "floors: $1: bytes in MinIO differ" >&2; exit 1; }; }
 rclone64() { rcenv rclone copy -q --transfers 4 --s3-chunk-size 64M --s3-upload-cutoff 64M "$tmp/files" "bench:$bucket/$1"; }
 # theirs TARGET_YAML: milvus-migration dump; fails unless it says "Dump Success!" (it exits 0 on failure).
 theirs() {
@@ -117,12 +119,12 @@ for i in $(seq "$runs"); do
     timed rclone64 rclone64 "rc-$i"; purge "rc-$i"
     printf '%s\n' "$(last raw_files)" "$(last raw_64m)" "$(last rclone64)" | sort -g | head -n 1 >>"$tmp/limit.s"
     timed mm_upload mm_upload "up-$i"
-    [[ $(stored_bytes "up-$i") == "$npybytes" ]] || { echo "floors: mm-upload run $i: bytes in MinIO differ" >&2; exit 1; }
+    all_stored "mm-upload run $i" "up-$i"
     purge "up-$i"
     timed mm_upload_unsigned mm_upload "upu-$i" --unsigned-payload; purge "upu-$i"
     if [[ -n $baseline ]]; then
         timed baseline_upload upload_with "$baseline" "upb-$i"
-        [[ $(stored_bytes "upb-$i") == "$npybytes" ]] || { echo "floors: baseline mm-upload run $i: bytes in MinIO differ" >&2; exit 1; }
+        all_stored "baseline mm-upload run $i" "upb-$i"
         purge "upb-$i"
     fi
     fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
