@@ -3,14 +3,19 @@
 # --stall-timeout: an import whose progress does not move for that long is given up in this run,
 # noted as stalled in the journal, and reported as one clear error; the task may still complete,
 # so a rerun waits for that task (it never submits the group beside it) and the group's rows
-# arrive exactly once. The stall is real: one big group (1M rows, 512 MiB of vectors) that Milvus
-# 2.3 reads for a few seconds at the same progress percentage, against --stall-timeout 1.
+# arrive exactly once. The stall is real and does not depend on the machine's speed: Milvus keeps
+# its data in MinIO, and MinIO is frozen (SIGSTOP) as soon as the import is submitted, so Milvus
+# can neither read the group nor write its segments until MinIO is let go (SIGCONT).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/milvus_lib.sh"
-start_milvus "$SCRATCH/milvus" local
-port=$(cat "$SCRATCH/milvus/port")
+source "$(dirname "$0")/upload_lib.sh"
+start_minio_and_milvus
 addr=127.0.0.1:$port
-rows=1000000
+minio_pid=$(cat "$minio/minio.pid")
+# Runs before test-minio.sh stop, should the test end while MinIO is frozen.
+cleanup_hooks=("kill -CONT $minio_pid 2>/dev/null" "${cleanup_hooks[@]}")
+
+rows=300000
 dir=$SCRATCH/npy/big/_default/g0
 mkdir -p "$dir"
 "$PY" - "$dir" "$rows" <<'PY'
@@ -21,15 +26,27 @@ np.save(f"{d}/id.npy", np.arange(n, dtype="<i8"))
 np.save(f"{d}/data.npy", np.ones((n, 128), dtype="<f4"))
 PY
 bytes=$(($(stat -c %s "$dir/id.npy") + $(stat -c %s "$dir/data.npy")))
-cat >"$SCRATCH/big.jsonl" <<EOF
+cat >"$SCRATCH/big.jsonl" <<EOF2
 {"kind":"collection","collection":"big","dim":128,"vector":"float","metric":1,"index_type":1}
 {"kind":"group","collection":"big","partition":"_default","name":"g0","rows":$rows,"bytes":$bytes,"files":{"id":"$dir/id.npy","data":"$dir/data.npy"},"pieces":[{"table_id":"big","segment_id":"1","first_live":0,"rows":$rows}]}
-EOF
+EOF2
+AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-upload -q --backend s3 --endpoint "$endpoint" \
+  --bucket "$(cat "$minio/bucket")" "$SCRATCH/big.jsonl" >"$SCRATCH/uploaded.jsonl" || fail "mm-upload"
 journal=$SCRATCH/journal
-bulk() { mm-bulkinsert --address "$addr" --journal "$journal" --poll-interval 0.1 "$@" "$SCRATCH/big.jsonl"; }
+bulk() { mm-bulkinsert --address "$addr" --journal "$journal" --poll-interval 0.1 "$@" "$SCRATCH/uploaded.jsonl"; }
 
 rc=0
-bulk --stall-timeout 1 >"$SCRATCH/run1.jsonl" 2>"$SCRATCH/run1.err" || rc=$?
+bulk --stall-timeout 1 >"$SCRATCH/run1.jsonl" 2>"$SCRATCH/run1.err" &
+pid=$!
+# Should the import never get past queued while MinIO is frozen, this run would wait for ever:
+# MinIO is let go after 60 s and the run ends without the stall, a clear failure.
+(sleep 60 && kill -CONT "$minio_pid") 2>/dev/null &
+guard=$!
+until grep -q '"event":"submitted"' "$journal" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+kill -STOP "$minio_pid"
+wait "$pid" || rc=$?
+kill -CONT "$minio_pid"
+kill "$guard" 2>/dev/null || true
 task=$(grep -o '"event":"submitted","group":"big/_default/g0","task":[0-9]*' "$journal" | grep -o '[0-9]*$' || true)
 if [ "$rc" -eq 1 ] && [ "$(grep -c 'error:' "$SCRATCH/run1.err")" -eq 1 ] &&
   grep -q "^mm-bulkinsert: error: import big/_default/g0 (task $task) made no progress for 1 s at [0-9]*%.*; the journal keeps the task: a rerun waits for it" "$SCRATCH/run1.err"; then
@@ -40,7 +57,7 @@ fi
 grep -q "{\"event\":\"stalled\",\"group\":\"big/_default/g0\",\"task\":$task,\"seconds\":1[,}]" "$journal" &&
   pass "journal: task $task stalled" || fail "journal: $(cat "$journal")"
 
-# The rerun waits for the same task.
+# MinIO is back: the rerun waits for the same task.
 bulk -v >"$SCRATCH/run2.jsonl" 2>"$SCRATCH/run2.err" && pass "the rerun completes" || fail "rerun: $(cat "$SCRATCH/run2.err")"
 grep -q "checking again import task $task of big/_default/g0 from an earlier run, which stalled there" "$SCRATCH/run2.err" &&
   pass "the rerun checked the stalled task $task again" || fail "rerun said: $(cat "$SCRATCH/run2.err")"
