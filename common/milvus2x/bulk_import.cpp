@@ -237,8 +237,9 @@ bool BulkImporter::poll_once() {
         // the server drops that segment. Both happen on its cleanup pass, every 5 minutes.
         std::string hint;
         if (p.percent == 0)
-          hint = "; if Milvus restarted, a task queued before waits on its lost DataNode until Milvus fails it "
-                 "(rootCoord.importTaskExpiration, default 900 s, checked every 5 minutes)";
+          hint = "; Milvus reports none of the group read: can it reach its object storage? If Milvus restarted, a task "
+                 "queued before waits on its lost DataNode until Milvus fails it (rootCoord.importTaskExpiration, "
+                 "default 900 s, checked every 5 minutes)";
         if (p.percent == 90)
           hint = "; written but not flushed: if Milvus restarted during an import, the segment that import left can block "
                  "flushes in this collection until Milvus' cleanup pass (every 5 minutes)";

@@ -68,7 +68,7 @@ if [ -z "$stalled" ]; then
   [ "$rc" -eq 0 ] && pass "rerun 1 completed: nothing stalled after this restart" || fail "rerun 1: exit $rc: $(cat "$SCRATCH/run2.err")"
 else
   if [ "$rc" -eq 1 ] && [ "$(grep -c 'error:' "$SCRATCH/run2.err")" -eq 1 ] &&
-    grep -q "^mm-bulkinsert: error: import .* (task $stalled) made no progress for 20 s at \(0%; if Milvus restarted, a task queued before waits on its lost DataNode\|90%; written but not flushed\).*a rerun waits for it" "$SCRATCH/run2.err"; then
+    grep -q "^mm-bulkinsert: error: import .* (task $stalled) made no progress for 20 s at \(0%; Milvus reports none of the group read: can it reach its object storage? If Milvus restarted, a task queued before waits on its lost DataNode\|90%; written but not flushed\).*a rerun waits for it" "$SCRATCH/run2.err"; then
     pass "rerun with --stall-timeout 20 stops on the stalled task $stalled: $(grep 'error:' "$SCRATCH/run2.err")"
   else
     fail "rerun 1: exit $rc, stalled task '${stalled}': $(cat "$SCRATCH/run2.err")"
