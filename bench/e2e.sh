@@ -10,9 +10,9 @@
 #              drives), for each G of BENCH_E2E_GROUPS (default "1G 128M"; 1G is mm-npy's
 #              default): with several groups our stages overlap the server's imports of the groups before
 #
-# The server's import time is read from mm-bulkinsert's journal: a watcher stamps each line as it
-# appears (the journal is fdatasync'd after every entry), and the time during which at least one
-# group was between its "submitting" and its "completed" entry is the server's. Ours is the rest of
+# The server's import time is read from mm-bulkinsert's journal, whose entries carry their UTC time
+# (ms): the time during which at least one group was between its "submitting" and its "completed"
+# entry is the server's. Ours is the rest of
 # the wall time: staged, meta+scan + npy + upload + mm-bulkinsert outside the imports (connecting,
 # creating the collection, the row-count check); streamed, the wall time outside the imports.
 # --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
@@ -61,35 +61,13 @@ for c in utility.list_collections():
     utility.drop_collection(c)
 PY
 }
-# Stamps each complete line of the journal with the time it appeared, until $tmp/stop exists.
-watch_journal() {
-    /usr/bin/python3 - "$1" "$tmp/stop" >"$2" <<'PY'
-import os, sys, time
-path, stop = sys.argv[1], sys.argv[2]
-seen, buf = 0, b""
-while True:
-    done = os.path.exists(stop)
-    if os.path.exists(path):
-        with open(path, "rb") as f:
-            f.seek(seen)
-            data = f.read()
-        seen += len(data)
-        buf += data
-        t = time.time()
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            print(f"{t:.3f} {line.decode()}", flush=True)
-    if done:
-        break
-    time.sleep(0.01)
-PY
-}
-# busy STAMPED: seconds during which at least one import was in the server's hands: the union of
-# each group's interval from its "submitting" to its "completed" entry
+# busy JOURNAL: seconds during which at least one import was in the server's hands: the union of
+# each group's interval from its "submitting" to its "completed" entry, by the entries' own times
 busy() {
-    awk 'match($0, /"group":"[^"]*"/) {g = substr($0, RSTART, RLENGTH)} !RLENGTH {next}
-         /"event":"submitting"/ {s[g] = $1} /"event":"completed"/ {e[g] = $1}
-         END {for (g in e) print s[g], e[g]}' "$1" | sort -g |
+    jq -r 'select(.event == "submitting" or .event == "completed")
+           | [.group, .event, (.time | capture("^(?<s>[^.]*)[.](?<ms>[0-9]+)Z$") | (.s + "Z" | fromdateiso8601) + (.ms | tonumber) / 1000)]
+           | @tsv' "$1" |
+        awk -F'\t' '$2 == "submitting" {s[$1] = $3} $2 == "completed" {e[$1] = $3} END {for (g in e) print s[g], e[g]}' | sort -g |
         awk 'NR == 1 || $1 > ce {t += ce - cs; cs = $1; ce = $2; next} $2 > ce {ce = $2} END {printf "%.3f\n", t + ce - cs}'
 }
 # imported_ok: mm-bulkinsert's summary says every partition is ok; prints the rows
@@ -97,11 +75,10 @@ imported_ok() {
     jq -er 'select(.kind == "summary" and .tool == "mm-bulkinsert") | select(.partitions | all(.ok)) | [.partitions[].rows] | add' \
         "$tmp/imported.jsonl" || { echo "e2e: mm-bulkinsert's summary is not ok" >&2; exit 1; }
 }
-bulk() { # ARGS...: mm-bulkinsert into the test server, the journal watched
+bulk() { # ARGS...: mm-bulkinsert into the test server
     "$bin/mm-bulkinsert" -q --address "$addr" --journal "$tmp/journal" -j "$imports" --poll-interval 0.25 "$@" >"$tmp/imported.jsonl"
 }
-fresh() { drop_all; rm -rf "$tmp/npy" "$tmp/journal" "$tmp/stop" "$tmp/stamped" && sync; watch_journal "$tmp/journal" "$tmp/stamped" & watcher=$!; }
-unwatch() { touch "$tmp/stop" && wait "$watcher"; }
+fresh() { drop_all; rm -rf "$tmp/npy" "$tmp/journal" && sync; }
 
 stage_meta_scan() { scan "$fx" "$tmp/scan.jsonl"; }
 stage_npy() { "$bin/mm-npy" -q -j "$jobs" --out "$tmp/npy" "$tmp/scan.jsonl" >"$tmp/groups.jsonl"; }
@@ -131,9 +108,8 @@ for i in $(seq "$runs"); do
     timed npy stage_npy
     timed upload stage_upload "e2e-$i"
     timed bulk stage_bulk
-    unwatch
     rows=$(imported_ok)
-    busy "$tmp/stamped" >>"$tmp/server.s"
+    busy "$tmp/journal" >>"$tmp/server.s"
     own=$(sub "$(last bulk)" "$(tail -n 1 "$tmp/server.s")")
     echo "$own" >>"$tmp/bulk_own.s"
     echo "$(last meta_scan) + $(last npy) + $(last upload) + $own" | bc -l >>"$tmp/ours.s"
@@ -145,9 +121,8 @@ for i in $(seq "$runs"); do
         [[ $g != b-* ]] || { g=${g#b-} && npy_bin=$baseline; }
         fresh
         timed "$v" streamed "$g" "e2e-$v-$i" "$npy_bin"
-        unwatch
         rows=$(imported_ok)
-        busy "$tmp/stamped" >>"$tmp/$v-server.s"
+        busy "$tmp/journal" >>"$tmp/$v-server.s"
         grep -c '"event":"completed"' "$tmp/journal" >"$tmp/$v.groups"
         sub "$(last "$v")" "$(tail -n 1 "$tmp/$v-server.s")" >>"$tmp/$v-ours.s" && echo >>"$tmp/$v-ours.s"
         purge "e2e-$v-$i"
