@@ -12,9 +12,26 @@ start_milvus() {
   cleanup_hooks+=("'$MM_SRC/scripts/test-milvus.sh' stop '$dir' >/dev/null 2>&1")
 }
 
-# check_milvus PORT MANIFEST FIXTURE: the independent pymilvus check of a migrated fixture.
+# check_milvus PORT MANIFEST FIXTURE [OPTION...]: the independent pymilvus check of a migrated
+# fixture (options: check_milvus.py's, e.g. --count query).
 check_milvus() {
-  "$VENV_PY" "$MM_SRC/tests/integration/check_milvus.py" --uri "http://127.0.0.1:$1" "$2" "$3"
+  "$VENV_PY" "$MM_SRC/tests/integration/check_milvus.py" --uri "http://127.0.0.1:$1" "${@:4}" "$2" "$3"
+}
+
+# check_no_early_resubmit JOURNAL: in the whole journal, a group is submitted again only after the
+# server declared its task failed (never while that task could still complete).
+check_no_early_resubmit() {
+  "$PY" - "$1" <<'PY'
+import json, sys
+live = {}  # group -> its task that may still complete
+for e in map(json.loads, filter(str.strip, open(sys.argv[1]))):
+    if e["event"] == "submitting":
+        assert live.get(e["group"]) is None, f"{e['group']} submitted while task {live[e['group']]} could complete"
+    elif e["event"] == "submitted":
+        live[e["group"]] = e["task"]
+    elif e["event"] == "failed" and live.get(e["group"]) == e["task"]:
+        live[e["group"]] = None
+PY
 }
 
 # start_minio_and_milvus: upload_lib.sh's start_minio, and a Milvus that stores into that MinIO

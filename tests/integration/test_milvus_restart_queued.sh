@@ -104,19 +104,8 @@ tail -n 1 "$SCRATCH/run3.jsonl" | jq -e --argjson groups "$groups" '.kind == "su
 completed=$(grep '"event":"completed"' "$journal" | grep -o '"group":"[^"]*"' | sort)
 [ "$(wc -l <<<"$completed")" -eq "$groups" ] && [ "$(uniq <<<"$completed" | wc -l)" -eq "$groups" ] &&
   pass "journal: each of the $groups groups completed once" || fail "journal: $(grep -v baseline "$journal")"
-# In the whole journal, a group is submitted again only after the server declared its task failed.
-"$PY" - "$journal" <<'PY' &&
-import json, sys
-live = {}  # group -> its task that may still complete
-for e in map(json.loads, filter(str.strip, open(sys.argv[1]))):
-    if e["event"] == "submitting":
-        assert live.get(e["group"]) is None, f"{e['group']} submitted while task {live[e['group']]} could complete"
-    elif e["event"] == "submitted":
-        live[e["group"]] = e["task"]
-    elif e["event"] == "failed" and live.get(e["group"]) == e["task"]:
-        live[e["group"]] = None
-PY
+check_no_early_resubmit "$journal" &&
   pass "journal: no group submitted while its previous task could still complete" || fail "journal: $(grep -v baseline "$journal")"
-"$VENV_PY" "$MM_SRC/tests/integration/check_milvus.py" --uri "http://127.0.0.1:$port" --count query "$SCRATCH/groups.jsonl" "$fx" &&
+check_milvus "$port" "$SCRATCH/groups.jsonl" "$fx" --count query &&
   pass "pymilvus: count(*) exact per partition and collection, every id read back bit-exact" || fail "pymilvus check"
 finish
