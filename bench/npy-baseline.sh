@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # mm-npy of this build against another build's (MM_BASELINE_BIN, e.g. of the previous commit), run
-# back to back in each run on the same generated 1.x data (128-d, 1 GiB groups), without deletes
-# and with 10% deletes: the wall time, the time until the first group record appears on stdout
+# back to back in each run on the same generated 1.x data (128-d, 1 GiB groups), for each delete
+# fraction (default: none and 10%): the wall time, the time until the first group record appears on stdout
 # (when mm-upload and mm-bulkinsert can start on it), and the peak RSS. Results: bench/RESULTS.md.
 # Environment: MM_BASELINE_BIN (required), BENCH_DIR (default bench/out), BENCH_BYTES (default
-# 2 GiB), BENCH_RUNS (default 5), BENCH_JOBS (default nproc), MM_BIN (default build/).
+# 2 GiB), BENCH_RUNS (default 5), BENCH_JOBS (default nproc), BENCH_DELETE_FRACS (default "0 0.1"),
+# BENCH_CHUNK_SIZE (mm-npy --chunk-size of both builds, default 64M), MM_BIN (default build/).
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,8 @@ dir=${BENCH_DIR:-$src/bench/out}
 bytes=${BENCH_BYTES:-2147483648}
 runs=${BENCH_RUNS:-5}
 jobs=${BENCH_JOBS:-$(nproc)}
+fracs=${BENCH_DELETE_FRACS:-0 0.1}
+chunk=${BENCH_CHUNK_SIZE:-64M}
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-npy-baseline.XXXXXX")
 # shellcheck source=bench/lib.sh
@@ -28,7 +31,7 @@ convert() {
     t0=$(now)
     while IFS= read -r line; do
         [[ -z $first && $line == *'"kind":"group"'* ]] && first=$(now)
-    done < <(/usr/bin/time -f %M -o "$tmp/rss" "$tool" -q -j "$jobs" --out "$dir/npy-baseline" "$scan")
+    done < <(/usr/bin/time -f %M -o "$tmp/rss" "$tool" -q -j "$jobs" --chunk-size "$chunk" --out "$dir/npy-baseline" "$scan")
     wait $!
     t1=$(now)
     sub "$t1" "$t0" >>"$tmp/$name.s" && echo >>"$tmp/$name.s"
@@ -36,11 +39,11 @@ convert() {
     tail -n 1 "$tmp/rss" >>"$tmp/$name.rss"
 }
 
-echo "$(machine); mm-npy -j $jobs, 1 GiB groups; $runs runs; baseline: $baseline"
+echo "$(machine); mm-npy -j $jobs --chunk-size $chunk, 1 GiB groups; $runs runs; baseline: $baseline"
 echo
 echo "| data | build | wall s | baseline wall / this wall | first group after s | baseline first / this first | peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|"
-for frac in 0 0.1; do
+for frac in $fracs; do
     fx=$(fixture "$bytes" 128 "$frac")
     scan "$fx" "$tmp/scan.jsonl"
     mapfile -t inputs < <(find "$fx/db/tables" \( -name '*.rv' -o -name '*.uid' \) | sort)

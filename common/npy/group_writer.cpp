@@ -95,14 +95,19 @@ class FileCursor {
   uint64_t pos_, kicked_;
 };
 
-// The physical row holding live row `live` of a segment, given its sorted deleted rows.
+// The physical row holding live row `live` of a segment, given its sorted deleted rows: live + k,
+// k the number of deleted rows before it. deleted[i] - i (the live rows before the i-th deleted
+// row) never decreases, so k is found by bisection.
 uint64_t physical_row(const std::vector<uint32_t>& deleted, uint64_t live) {
-  uint64_t row = live;
-  for (uint32_t d : deleted) {
-    if (d > row) break;
-    ++row;
+  size_t lo = 0, hi = deleted.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (deleted[mid] - mid <= live)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return row;
+  return live + lo;
 }
 
 // Appends the live rows among physical rows [begin, end) of `in` to `out`. Long delete-free runs
@@ -244,16 +249,18 @@ void GroupWriter::abandon() {
   if (!finished_ && !tmp_dir_.empty()) fs::remove_all(tmp_dir_, ec);  // never leave a half-written group behind
 }
 
-std::vector<Chunk> GroupWriter::chunks(uint64_t chunk_bytes) const {
+std::vector<Chunk> GroupWriter::chunks(uint64_t chunk_bytes) {
   std::vector<Chunk> out;
   if (out_.reused) return out;
   const uint64_t chunk_rows = std::max<uint64_t>(1, chunk_bytes / (plan_.row_bytes() + 8));
+  deleted_ = std::make_unique<PieceDeletes[]>(plan_.pieces.size());
   uint64_t out_row = 0;
   for (size_t i = 0; i < plan_.pieces.size(); ++i) {
     const auto& piece = plan_.pieces[i];
     for (uint64_t done = 0; done < piece.rows;) {
       uint64_t rows = std::min(chunk_rows, piece.rows - done);
       out.push_back(Chunk{i, piece.first_live + done, rows, out_row});
+      ++deleted_[i].chunks_left;
       done += rows;
       out_row += rows;
     }
@@ -261,14 +268,26 @@ std::vector<Chunk> GroupWriter::chunks(uint64_t chunk_bytes) const {
   return out;
 }
 
+std::shared_ptr<const std::vector<uint32_t>> GroupWriter::deleted_rows(size_t piece) {
+  PieceDeletes& d = deleted_[piece];
+  std::lock_guard<std::mutex> lock(d.mutex);
+  if (!d.rows) {
+    const auto& s = plan_.pieces[piece].segment;
+    auto rows = std::make_shared<const std::vector<uint32_t>>(milvus1x::read_deleted_offsets(s.deleted_docs, s.rows));
+    if (s.rows - rows->size() != s.live)
+      bad_data(s.deleted_docs + ": now marks " + std::to_string(rows->size()) + " rows deleted, mm-scan counted " +
+               std::to_string(s.deleted) + " (the segment changed since mm-scan?)");
+    d.rows = std::move(rows);
+  }
+  return d.rows;
+}
+
 void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>& progress) {
   const uint64_t row_size = plan_.row_bytes();
   const auto& s = plan_.pieces.at(chunk.piece).segment;
   milvus1x::PayloadFile uid(s.uid, s.rows * 8), rv(s.rv, s.rows * row_size);
-  const auto deleted = milvus1x::read_deleted_offsets(s.deleted_docs, s.rows);
-  if (s.rows - deleted.size() != s.live)
-    bad_data(s.deleted_docs + ": now marks " + std::to_string(deleted.size()) + " rows deleted, mm-scan counted " +
-             std::to_string(s.deleted) + " (the segment changed since mm-scan?)");
+  const auto deleted_ptr = deleted_rows(chunk.piece);
+  const auto& deleted = *deleted_ptr;
   uint64_t begin = physical_row(deleted, chunk.first_live);
   uint64_t end = physical_row(deleted, chunk.first_live + chunk.rows - 1) + 1;
   std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
@@ -277,6 +296,9 @@ void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>&
   copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});
   copy_live_rows(rv.fd(), s.rv, row_size, deleted, begin, end, vectors, buffer,
                  [&](uint64_t bytes) { progress(bytes + bytes / row_size * 8); });
+  PieceDeletes& d = deleted_[chunk.piece];
+  std::lock_guard<std::mutex> lock(d.mutex);
+  if (--d.chunks_left == 0) d.rows.reset();  // the piece is written: its deleted rows go
 }
 
 void GroupWriter::finish() {

@@ -6,7 +6,10 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "npy/group_plan.hpp"
 
@@ -42,7 +45,8 @@ class GroupWriter {
   const GroupPlan& plan() const { return plan_; }
   const GroupOutput& output() const { return out_; }
   // The group's rows in order, cut into chunks of about `chunk_bytes` of payload; none when reused.
-  std::vector<Chunk> chunks(uint64_t chunk_bytes) const;
+  // Called once, before the chunks are written.
+  std::vector<Chunk> chunks(uint64_t chunk_bytes);
   // Writes one chunk; any number of chunks may be written at once. `progress(bytes)` is called as
   // payload is copied.
   void write(const Chunk& chunk, const std::function<void(uint64_t)>& progress);
@@ -52,6 +56,16 @@ class GroupWriter {
  private:
   // Closes the files and removes the temporary directory, unless the group was renamed into place.
   void abandon();
+  // The sorted deleted rows of a piece's segment: read by the first of its chunks, shared by the
+  // others, dropped after the last, so a segment's deleted_docs is read and sorted once per piece.
+  std::shared_ptr<const std::vector<uint32_t>> deleted_rows(size_t piece);
+
+  struct PieceDeletes {
+    std::mutex mutex;
+    std::shared_ptr<const std::vector<uint32_t>> rows;
+    size_t chunks_left = 0;
+  };
+  std::unique_ptr<PieceDeletes[]> deleted_;
 
   GroupPlan plan_;
   GroupOutput out_;
