@@ -1,6 +1,7 @@
 #include "milvus2x/client.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <limits>
 #include <fstream>
@@ -45,22 +46,6 @@ std::string read_file(const std::string& path, const char* what) {
   return text.str();
 }
 
-// "http://host:port" and "https://host:port" are accepted as well as "host:port".
-std::string target_of(ConnectOptions& o) {
-  std::string address = o.address;
-  if (address.rfind("https://", 0) == 0) {
-    o.tls = true;
-    address = address.substr(8);
-  } else if (address.rfind("http://", 0) == 0) {
-    address = address.substr(7);
-  } else if (address.rfind("tcp://", 0) == 0) {
-    address = address.substr(6);
-  }
-  if (!address.empty() && address.back() == '/') address.pop_back();
-  if (address.find(':') == std::string::npos) address += ":19530";
-  return address;
-}
-
 bool status_ok(const pb::common::Status& s) { return s.error_code() == 0 && s.code() == 0; }
 
 std::string status_text(const pb::common::Status& s) {
@@ -90,10 +75,22 @@ int64_t parse_rows(const std::string& text, const std::string& what) {
 
 }  // namespace
 
+// "http://host:port" and "https://host:port" are accepted as well as "host:port".
+std::string host_port(const ConnectOptions& o, bool* tls) {
+  std::string address = o.address;
+  *tls = o.tls || !o.ca_file.empty() || !o.cert_file.empty();  // certificates only make sense over TLS
+  for (const char* scheme : {"https://", "http://", "tcp://"})
+    if (address.rfind(scheme, 0) == 0) {
+      *tls = *tls || std::string(scheme) == "https://";
+      address = address.substr(std::strlen(scheme));
+    }
+  if (!address.empty() && address.back() == '/') address.pop_back();
+  if (address.find(':') == std::string::npos) address += ":19530";
+  return address;
+}
+
 Client::Client(const ConnectOptions& options) : options_(options) {
-  std::string target = target_of(options_);
-  // Certificates only make sense over TLS: giving one asks for it.
-  if (!options_.ca_file.empty() || !options_.cert_file.empty()) options_.tls = true;
+  std::string target = host_port(options_, &options_.tls);
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (options_.tls) {
     grpc::SslCredentialsOptions ssl;
@@ -210,6 +207,8 @@ std::vector<FieldInfo> Client::describe_collection(const std::string& collection
     info.data_type = f.data_type();
     info.primary = f.is_primary_key();
     info.auto_id = f.autoid();
+    info.partition_key = f.is_partition_key();
+    info.nullable = f.nullable();
     std::string dim = kv(f.type_params(), "dim");
     info.dim = dim.empty() ? 0 : std::stoll(dim);
     fields.push_back(info);
@@ -281,12 +280,49 @@ int64_t Client::partition_rows(const std::string& collection, const std::string&
   return parse_rows(kv(response.stats(), "row_count"), collection + "/" + partition);
 }
 
-int64_t Client::import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files) {
+void Client::drop_collection(const std::string& collection) {
+  pb::milvus::DropCollectionRequest request;
+  request.set_db_name(options_.database);
+  request.set_collection_name(collection);
+  pb::common::Status status;
+  MM_CALL(DropCollection, collection, request, status);
+}
+
+void Client::flush(const std::string& collection, int timeout_seconds) {
+  pb::milvus::FlushRequest request;
+  request.set_db_name(options_.database);
+  request.add_collection_names(collection);
+  pb::milvus::FlushResponse response;
+  MM_CALL(Flush, collection, request, response);
+  pb::milvus::GetFlushStateRequest state_request;
+  state_request.set_db_name(options_.database);
+  state_request.set_collection_name(collection);
+  if (auto it = response.coll_segids().find(collection); it != response.coll_segids().end())
+    state_request.mutable_segmentids()->CopyFrom(it->second.data());
+  if (auto it = response.coll_flush_ts().find(collection); it != response.coll_flush_ts().end()) state_request.set_flush_ts(it->second);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  for (;;) {
+    pb::milvus::GetFlushStateResponse state;
+    MM_CALL(GetFlushState, collection, state_request, state);
+    if (state.flushed()) return;
+    if (std::chrono::steady_clock::now() > deadline)
+      fail("milvus " + options_.address + ": " + collection + " not flushed after " + std::to_string(timeout_seconds) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+int64_t Client::import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files,
+                       const std::vector<std::pair<std::string, std::string>>& options) {
   pb::milvus::ImportRequest request;
   request.set_db_name(options_.database);
   request.set_collection_name(collection);
   request.set_partition_name(partition);
   for (const auto& f : files) request.add_files(f);
+  for (const auto& [key, value] : options) {
+    auto* option = request.add_options();
+    option->set_key(key);
+    option->set_value(value);
+  }
   pb::milvus::ImportResponse response;
   MM_CALL(Import, collection + "/" + partition, request, response);
   if (response.tasks_size() != 1)
@@ -322,7 +358,19 @@ ImportProgress Client::import_state(int64_t task) {
   pb::milvus::GetImportStateRequest request;
   request.set_task(task);
   pb::milvus::GetImportStateResponse response;
-  MM_CALL(GetImportState, "task " + std::to_string(task), request, response);
+  grpc::ClientContext context;
+  prepare(context);
+  auto transport = stub_->GetImportState(&context, request, &response);
+  // 2.4.5+ (milvus#33672): an id the server does not know, "import job does not exist".
+  constexpr int kImportJobNotFound = 2100;
+  if (transport.ok() && response.status().code() == kImportJobNotFound) {
+    ImportProgress unknown;
+    unknown.state = ImportProgress::State::Unknown;
+    unknown.id = task;
+    unknown.failed_reason = status_text(response.status());
+    return unknown;
+  }
+  check("GetImportState", "task " + std::to_string(task), transport, response);
   ImportProgress p = progress_of(response);
   if (p.id == 0) p.id = task;
   return p;

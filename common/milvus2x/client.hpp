@@ -27,17 +27,22 @@ struct ConnectOptions {
   int timeout_seconds = 60;                  // per call
 };
 
+// The server's host:port, and whether it is reached over TLS (an https:// address or certificates).
+std::string host_port(const ConnectOptions& options, bool* tls);
+
 enum class VectorType { Float, Binary };
 
 struct FieldInfo {
   std::string name;
   int data_type = 0;  // schema.DataType
   bool primary = false, auto_id = false;
+  bool partition_key = false, nullable = false;
   int64_t dim = 0;
 };
 
 struct ImportProgress {
-  enum class State { Running, Completed, Failed } state = State::Running;
+  // Unknown: the server does not know the id (2.4.5+: status code 2100).
+  enum class State { Running, Completed, Failed, Unknown } state = State::Running;
   bool pending = false;  // queued, not started yet
   int64_t rows = 0;
   int percent = 0;
@@ -74,7 +79,12 @@ class Client {
   int64_t collection_rows(const std::string& collection);
   int64_t partition_rows(const std::string& collection, const std::string& partition);
 
-  int64_t import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files);
+  void drop_collection(const std::string& collection);
+  // Seals and flushes the collection's segments and waits until they are flushed.
+  void flush(const std::string& collection, int timeout_seconds);
+
+  int64_t import(const std::string& collection, const std::string& partition, const std::vector<std::string>& files,
+                 const std::vector<std::pair<std::string, std::string>>& options = {});
   ImportProgress import_state(int64_t task);
   std::vector<ImportProgress> list_imports(const std::string& collection);
   // segment id -> segment, for the collection's segments.

@@ -52,24 +52,40 @@ ImportJournal::ImportJournal(const std::string& path) : path_(path) {
   // Two runs sharing a journal would each import what the other has not noted yet.
   if (flock(fd_, LOCK_EX | LOCK_NB) != 0)
     bad_usage(path + ": the import journal is in use by another mm-bulkinsert");
-  std::ifstream in(path);
+  try {
+    read_entries();
+  } catch (...) {
+    ::close(fd_);
+    throw;
+  }
+}
+
+void ImportJournal::read_entries() {
+  std::ifstream in(path_, std::ios::binary);
   std::string line;
-  uint64_t line_no = 0;
+  uint64_t line_no = 0, offset = 0, torn_at = 0;
   bool torn = false;
   while (std::getline(in, line)) {
     ++line_no;
+    const uint64_t start = offset;
+    offset += line.size() + 1;
     if (line.empty()) continue;
-    if (torn) bad_data(path + ":" + std::to_string(line_no - 1) + ": not a journal entry");
+    const std::string where = path_ + ":" + std::to_string(line_no);
     rapidjson::Document d;
     d.Parse(line.c_str());
-    // Only the last line may be torn (a crash in the middle of a write); it is dropped.
     if (d.HasParseError() || !d.IsObject()) {
+      // Only the last line may be torn (a crash in the middle of a write), and only as the
+      // beginning of an entry of ours: anything else is not a journal.
+      if (line.rfind("{\"event\":\"", 0) != 0 || in.peek() != EOF)
+        bad_data(where + ": not a journal entry (is --journal the file mm-bulkinsert wrote?)");
       torn = true;
+      torn_at = start;
       continue;
     }
     apply(line, line_no);
   }
-  if (torn) append("");  // end the torn line so the next entry starts on its own
+  // The torn entry is cut off, so the next one starts on a line of its own.
+  if (torn && ::ftruncate(fd_, off_t(torn_at)) != 0) fail_errno(path_, "cannot cut the torn last entry of the import journal", errno);
 }
 
 ImportJournal::~ImportJournal() {
@@ -84,6 +100,10 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
   std::string event = d["event"].GetString();
   if (event == "target") {
     target_ = std::make_pair(get_string(d, "server"), get_string(d, "database"));
+    return;
+  }
+  if (event == "server") {
+    version_ = get_string(d, "version");
     return;
   }
   if (event == "baseline") {
@@ -101,6 +121,7 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
         g.pieces.push_back(RowRange{get_string(p, "segment"), get_uint(p, "first"), get_uint(p, "rows")});
   } else if (event == "submitted") {  // the group's task from now on
     g.task = get_int(d, "task");
+    g.server_version = version_;
     g.failed = g.stalled = false;
   } else if (event == "completed") {
     g.task = get_int(d, "task");
@@ -118,6 +139,12 @@ void ImportJournal::apply(const std::string& line, uint64_t line_no) {
   } else if (event == "stalled") {
     g.task = get_int(d, "task");
     g.stalled = true;
+  } else if (event == "reconciled") {
+    g.task = get_int(d, "task");
+    g.stalled = false;
+    if (!d.HasMember("present") || !d["present"].IsBool()) bad_data(where + ": \"reconciled\" without \"present\"");
+    // Absent rows make the group free to go in again, like a failed task that left nothing.
+    (d["present"].GetBool() ? g.completed : g.failed) = true;
   } else {
     bad_data(where + ": unknown journal event \"" + event + "\"");
   }
@@ -218,6 +245,20 @@ void ImportJournal::record_failed(const std::string& key, int64_t task, const st
 
 void ImportJournal::record_stalled(const std::string& key, int64_t task, int64_t seconds) {
   std::string json = entry({{"event", "stalled"}, {"group", key}}, {{"task", task}, {"seconds", seconds}});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::note_server_version(const std::string& version) {
+  if (version == version_) return;
+  std::string json = entry({{"event", "server"}, {"version", version}}, {});
+  append(json);
+  apply(json, 0);
+}
+
+void ImportJournal::record_reconciled(const std::string& key, int64_t task, int64_t rows, bool present) {
+  std::string json = entry({{"event", "reconciled"}, {"group", key}}, {{"task", task}, {"rows", rows}});
+  json.insert(json.size() - 1, present ? ",\"present\":true" : ",\"present\":false");
   append(json);
   apply(json, 0);
 }

@@ -4,6 +4,7 @@
 //
 // Entries:
 //   {"event":"target","server":S,"database":D}   the Milvus the journal belongs to (first entry)
+//   {"event":"server","version":V}   the server's version, whenever a run finds it changed
 //   {"event":"baseline","collection":C,"partition":P,"rows":N}   rows in P before the first import
 //   {"event":"submitting","group":K,"collection":C,"partition":P,"rows":N,"pieces":[...]}   just before Import
 //   {"event":"submitted","group":K,"task":T}
@@ -12,6 +13,9 @@
 //        rows and segments: what the server reported the failed task wrote; Milvus 2.3 keeps such
 //        segments in its row-count statistics (not in queries) until it cleans them up
 //   {"event":"stalled","group":K,"task":T,"seconds":S}   no progress for S s; the task may still run
+//   {"event":"reconciled","group":K,"task":T,"rows":N,"present":B}   the server no longer knew the
+//        group's job (or never told its id); the partition's row count showed its rows in (true)
+//        or provably absent (false: the group may be imported again)
 // Every entry also has "time": when it was written, UTC ("2026-11-30T08:10:00.123Z").
 #pragma once
 #include <cstdint>
@@ -34,6 +38,7 @@ struct JournalGroup {
   uint64_t rows = 0;
   std::vector<RowRange> pieces;
   int64_t task = 0;        // 0 while only "submitting"
+  std::string server_version;  // of the server the group was last submitted to ("" in older journals)
   bool completed = false;
   bool failed = false;
   bool stalled = false;    // the task is still the group's: a rerun waits for it again
@@ -57,6 +62,9 @@ class ImportJournal {
   const std::string& path() const { return path_; }
   // Records the target on first use; fails when the journal belongs to another server or database.
   void check_target(const std::string& server, const std::string& database);
+  // Notes the server's version when it differs from the last one noted.
+  void note_server_version(const std::string& version);
+  const std::string& server_version() const { return version_; }
   // Another live (not failed) group holding any of these rows, if there is one.
   std::optional<std::string> overlapping(const std::string& key, const std::vector<RowRange>& pieces) const;
   std::optional<int64_t> baseline(const std::string& collection, const std::string& partition) const;
@@ -75,14 +83,17 @@ class ImportJournal {
   void record_failed(const std::string& key, int64_t task, const std::string& reason, int64_t rows,
                      const std::vector<int64_t>& segments);
   void record_stalled(const std::string& key, int64_t task, int64_t seconds);
+  void record_reconciled(const std::string& key, int64_t task, int64_t rows, bool present);
 
  private:
+  void read_entries();
   void apply(const std::string& line, uint64_t line_no);
   void append(const std::string& json);
 
   std::string path_;
   int fd_ = -1;
   std::optional<std::pair<std::string, std::string>> target_;
+  std::string version_;
   std::map<std::pair<std::string, std::string>, int64_t> baselines_;
   std::map<std::string, JournalGroup> groups_;
   std::vector<FailedTask> failed_;

@@ -247,6 +247,10 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, options_.cert_file.c_str());
+    if (!options_.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, options_.key_file.c_str());
+    curl_slist* connect_to = options_.connect_to.empty() ? nullptr : curl_slist_append(nullptr, options_.connect_to.c_str());
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
@@ -281,6 +285,8 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
     CURLcode code = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     curl_slist_free_all(list);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, nullptr);
+    curl_slist_free_all(connect_to);
     release(h);
 
     if (transfer.read_errno != 0) fail_errno(what, "cannot read the file being uploaded", transfer.read_errno);

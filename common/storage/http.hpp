@@ -15,6 +15,8 @@ namespace mm::storage {
 
 struct HttpOptions {
   std::string ca_file;            // CA bundle for HTTPS; certificates are always verified
+  std::string cert_file, key_file;  // client certificate and key, for mutual TLS
+  std::string connect_to;         // "HOST:PORT:ADDR:PORT": reach the URL's host at another address
   long connect_timeout_s = 10;
   long stall_timeout_s = 60;      // give up on a transfer when no byte moved for this long
   RetryPolicy retry;

@@ -1,6 +1,10 @@
 #!/usr/bin/python3
 """Checks that every message, field, enum value and RPC in our proto/ subset exists in the official
-Milvus protos with the same number, type and label. Usage: check_proto_subset.py OURS_DIR OFFICIAL_DIR"""
+Milvus protos with the same number, type and label.
+Usage: check_proto_subset.py [--older] OURS_DIR OFFICIAL_DIR
+--older: OFFICIAL_DIR is an older release, where members added later may be missing (they must
+still match wherever they exist); without it every member must be there."""
+import json
 import re
 import sys
 from pathlib import Path
@@ -56,11 +60,11 @@ def parse(path):
                 if t in ("repeated", "optional"):
                     label, i = t + " ", i + 1
                 if toks[i] == "map":
-                    ftype, i = f"map<{toks[i + 2]},{toks[i + 4]}>", i + 6
+                    ftype, i = f"map<{toks[i + 2].split('.')[-1]},{toks[i + 4].split('.')[-1]}>", i + 6
                 else:
                     ftype, i = toks[i], i + 1
                 name, number = toks[i], toks[i + 2]
-                members[name] = f"{number} {label}{ftype.split('.')[-1]}"
+                members[name] = f"{number} {label}{ftype if ftype.startswith('map<') else ftype.split('.')[-1]}"
                 while toks[i] != ";":
                     i = skip_block(toks, i) if toks[i] == "{" else i + 1
         return i + 1
@@ -80,17 +84,50 @@ def parse(path):
     return found
 
 
+def parse_protobufjs(path):
+    """The same, from a protobufjs JSON descriptor module (`exports.default = {...};`), which the
+    SDK ships instead of .proto files from its 2.5 line on."""
+    text = Path(path).read_text()
+    start = text.index("exports.default = ") + len("exports.default = ")
+    tree = json.loads(text[start:text.rindex("}") + 1])
+    found = {}
+
+    def walk(node, scope):
+        if "fields" in node:
+            members = found.setdefault(scope, {})
+            for name, f in node["fields"].items():
+                label = "repeated " if f.get("rule") == "repeated" else ""
+                ftype = f"map<{f['keyType']},{f['type'].split('.')[-1]}>" if "keyType" in f else f["type"].split(".")[-1]
+                members[name] = f"{f['id']} {label}{ftype}"
+        if "values" in node:
+            found.setdefault(scope, {}).update({name: str(v) for name, v in node["values"].items()})
+        if "methods" in node:
+            found.setdefault(scope, {}).update(
+                {name: f"{m['requestType']} -> {m['responseType']}" for name, m in node["methods"].items()})
+        for name, child in node.get("nested", {}).items():
+            walk(child, f"{scope}.{name}" if scope else name)
+
+    walk(tree, "")
+    return found
+
+
 def load(directory):
     merged = {}
     for path in sorted(Path(directory).glob("*.proto")):
         merged.update(parse(path))
+    for path in sorted(Path(directory).glob("*.js")):
+        merged.update(parse_protobufjs(path))
     return merged
 
 
 def main():
-    ours, official = load(sys.argv[1]), load(sys.argv[2])
+    args = sys.argv[1:]
+    older = args[:1] == ["--older"]
+    if older:
+        args = args[1:]
+    ours, official = load(args[0]), load(args[1])
     problems = []
-    checked = 0
+    checked = later = 0
     for scope, members in sorted(ours.items()):
         if scope not in official:
             problems.append(f"{scope}: not in the official protos")
@@ -98,12 +135,18 @@ def main():
         for name, desc in members.items():
             checked += 1
             theirs = official[scope].get(name)
+            if theirs is None:  # protobufjs descriptors spell field names in camelCase
+                loose = {k.replace("_", "").lower(): v for k, v in official[scope].items()}
+                theirs = loose.get(name.replace("_", "").lower())
+            if theirs is None and older:
+                later += 1
+                continue
             if theirs != desc:
                 problems.append(f"{scope}.{name}: ours '{desc}', official '{theirs}'")
     for p in problems:
         print("MISMATCH:", p)
-    print(f"{checked} members of {len(ours)} messages, enums and services checked against {sys.argv[2]}: "
-          f"{len(problems)} mismatches")
+    print(f"{checked} members of {len(ours)} messages, enums and services checked against {args[1]}: "
+          f"{len(problems)} mismatches" + (f", {later} added in later releases" if older else ""))
     return 1 if problems else 0
 
 

@@ -25,7 +25,8 @@ int run(int argc, char** argv) {
     ("j,jobs", "imports in flight at once", cxxopts::value<unsigned>()->default_value("2"), "N")
     ("journal", "import journal: what was submitted, so a rerun never imports a group twice", cxxopts::value<std::string>()->default_value("mm-bulkinsert.journal"), "PATH")
     ("poll-interval", "seconds between import state checks", cxxopts::value<double>()->default_value("2"), "S")
-    ("stall-timeout", "fail an import that makes no progress for this many seconds", cxxopts::value<int>()->default_value("3600"), "S")
+    ("stall-timeout", "fail an import that makes no progress for this many seconds (2.4+: also the job's own timeout)", cxxopts::value<int>()->default_value("3600"), "S")
+    ("server-version", "treat the server as this Milvus version (when it reports none that can be read, e.g. a custom build)", cxxopts::value<std::string>()->default_value(""), "X.Y.Z")
     ("create-index", "build the 2.x index nearest to each collection's 1.x index")
     ("load", "load each collection (needs an index)")
     ("verify-sample", "read N random rows per collection back by id and compare them bit-exactly with the source files (implies --load)", cxxopts::value<unsigned>()->default_value("0"), "N");
@@ -52,14 +53,26 @@ int run(int argc, char** argv) {
   import.load = result.count("load") > 0 || import.verify_sample > 0;
 
   Client client(connect);
-  log_info("connected to Milvus " + client.server_version() + " at " + connect.address);
+  const std::string reported = client.server_version(), forced = result["server-version"].as<std::string>();
+  auto version = parse_server_version(forced.empty() ? reported : forced);
+  if (!version && !forced.empty()) bad_usage("--server-version: \"" + forced + "\" is not a version like 2.6.3");
+  if (!version)
+    fail("milvus " + connect.address + ": the server reports version \"" + reported +
+         "\", which is not a release number; give --server-version with the Milvus release it is built from");
+  ServerRules rules = rules_for(*version);
+  log_info("connected to Milvus " + reported + " at " + connect.address + (forced.empty() ? "" : ", treated as " + forced) + " (" +
+           (rules.jobs() ? "import jobs, 2.4+" : "import tasks, 2.2/2.3") + ")");
   client.ensure_database();
   ImportJournal journal(result["journal"].as<std::string>());
   journal.check_target(connect.address, connect.database);
+  if (!journal.server_version().empty() && journal.server_version() != version->text)
+    log_info("the journal " + journal.path() + " was written against Milvus " + journal.server_version() + "; the server is now " +
+             version->text + ": its jobs are checked again before anything is imported twice");
+  journal.note_server_version(version->text);
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
   Progress progress("imported", 0, 0);
-  BulkImporter importer(client, journal, out, import, progress);
+  BulkImporter importer(client, rules, connect, journal, out, import, progress);
   rapidjson::Document record;
   while (in.next(record)) importer.consume(record, in.line());
   importer.finish();
