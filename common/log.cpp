@@ -67,6 +67,18 @@ void Progress::add(uint64_t items, uint64_t bytes, uint64_t rows) {
   items_ += items;
   bytes_ += bytes;
   rows_ += rows;
+  maybe_draw();
+}
+
+void Progress::set_detail(std::string detail) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (detail == detail_) return;
+  detail_ = std::move(detail);
+  maybe_draw();
+}
+
+// Called with the lock held.
+void Progress::maybe_draw() {
   auto now = std::chrono::steady_clock::now();
   auto interval = g_format == LogFormat::Json ? std::chrono::milliseconds(1000)
                   : tty_                      ? std::chrono::milliseconds(200)
@@ -81,6 +93,7 @@ void Progress::finish() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (finished_) return;
   finished_ = true;
+  detail_.clear();
   draw(true);
 }
 
@@ -100,14 +113,16 @@ void Progress::draw(bool final_line) {
     std::snprintf(line, sizeof line, "%s %llu, %s, %s/s", what_.c_str(), (unsigned long long)items_,
                   human_bytes(bytes_).c_str(), human_bytes(rate).c_str());
   }
+  std::string text = line;
+  if (!detail_.empty()) text += "; " + detail_;
   if (tty_)
-    write_stderr("\r\033[K" + g_tool + ": " + line + (final_line ? "\n" : ""));
+    write_stderr("\r\033[K" + g_tool + ": " + text + (final_line ? "\n" : ""));
   else
-    write_stderr(g_tool + ": " + line + "\n");
+    write_stderr(g_tool + ": " + text + "\n");
 }
 
 void Progress::draw_json(bool final_line, double seconds) {
-  ProgressEvent e{g_tool, what_, items_, bytes_, rows_, total_items_, total_bytes_, seconds, final_line};
+  ProgressEvent e{g_tool, what_, items_, bytes_, rows_, total_items_, total_bytes_, seconds, final_line, detail_};
   write_stderr(json_progress_line(e, std::chrono::system_clock::now()) + "\n");
 }
 

@@ -32,13 +32,16 @@ class Progress {
   Progress(std::string what, uint64_t total_items, uint64_t total_bytes);
   // items: groups or files; rows: table rows (0 where the tool does not count them).
   void add(uint64_t items, uint64_t bytes, uint64_t rows = 0);
+  // What is going on now, shown beside the counts ("" clears it).
+  void set_detail(std::string detail);
   void finish();
 
  private:
   void draw(bool final_line);
   void draw_json(bool final_line, double seconds);
   std::mutex mutex_;
-  std::string what_;
+  void maybe_draw();
+  std::string what_, detail_;
   uint64_t total_items_, total_bytes_, items_ = 0, bytes_ = 0, rows_ = 0;
   bool tty_;
   bool finished_ = false;

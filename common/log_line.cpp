@@ -95,6 +95,7 @@ std::string json_progress_line(const ProgressEvent& e, std::chrono::system_clock
   w.Double(double(int64_t(e.seconds * 1000)) / 1000);  // milliseconds are enough
   w.Key("final");
   w.Bool(e.final);
+  if (!e.detail.empty()) put(w, "detail", e.detail);
   w.EndObject();
   return buffer.GetString();
 }
@@ -127,6 +128,7 @@ std::optional<LogLine> parse_log_line(const std::string& line) {
   if (seconds != d.MemberEnd() && seconds->value.IsNumber()) e.seconds = seconds->value.GetDouble();
   auto final = d.FindMember("final");
   e.final = final != d.MemberEnd() && final->value.IsBool() && final->value.GetBool();
+  e.detail = string_or(d, "detail");
   return out;
 }
 

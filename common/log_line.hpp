@@ -15,6 +15,7 @@ struct ProgressEvent {
   uint64_t items = 0, bytes = 0, rows = 0, total_items = 0, total_bytes = 0;
   double seconds = 0;  // since the stage started
   bool final = false;
+  std::string detail;  // what is going on now, e.g. the stages of running imports ("" when nothing)
 };
 
 // A parsed line: a message (level error, warning, info, debug) or, with level "progress", an event.

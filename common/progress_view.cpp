@@ -74,7 +74,8 @@ std::string bar_line(const ProgressEvent& e, const Totals& totals, size_t name_w
   line += "  " + count(e.rows, f.total_rows) + " rows  " + bytes_of(e.bytes, f.total_bytes) + "  " +
           human_bytes(f.rate) + "/s";
   const std::string end = ending(e, f);
-  return end.empty() ? line : line + "  " + end;
+  if (!end.empty()) line += "  " + end;
+  return e.detail.empty() ? line : line + "  " + e.detail;
 }
 
 std::string plain_line(const ProgressEvent& e, const Totals& totals) {
@@ -84,7 +85,8 @@ std::string plain_line(const ProgressEvent& e, const Totals& totals) {
   if (f.fraction >= 0) line += " (" + percent(f.fraction) + ")";
   line += ", " + human_bytes(f.rate) + "/s";
   const std::string end = ending(e, f);
-  return end.empty() ? line : line + ", " + end;
+  if (!end.empty()) line += ", " + end;
+  return e.detail.empty() ? line : line + "; " + e.detail;
 }
 
 std::string text_line(const LogLine& m) {

@@ -19,8 +19,9 @@ uint64_t group_bytes(const rapidjson::Value& r) {
   return total;
 }
 
-SchedulerOptions scheduler_options(const ImportOptions& o) {
+SchedulerOptions scheduler_options(const ImportOptions& o, Progress& progress) {
   SchedulerOptions s;
+  s.report = [&progress](const std::string& detail) { progress.set_detail(detail); };
   s.in_flight = o.in_flight;
   s.poll_seconds = o.poll_seconds;
   s.stall_timeout_seconds = o.stall_timeout_seconds;
@@ -39,7 +40,7 @@ BulkImporter::BulkImporter(Client& client, const ServerRules& rules, const Conne
       progress_(progress),
       setup_(client, journal, rules, options_.id_field, options_.vector_field),
       server_(client, rules, connect, options_.vector_field),
-      scheduler_(server_, journal, scheduler_options(options_),
+      scheduler_(server_, journal, scheduler_options(options_, progress),
                  [this](const ScheduledGroup& g, int64_t job, bool resumed) {
                    progress_.add(1, g.bytes, g.rows);
                    write_group(records_.at(g.key), job, false, resumed);

@@ -212,7 +212,19 @@ bool ImportScheduler::poll_once() {
     it = running_.erase(it);
   }
   for (auto& group : again) submit(std::move(group));
+  report_running();
   return changed;
+}
+
+// "2 imports on Milvus 2.6.3: importing 55%, pending 5%"
+void ImportScheduler::report_running() {
+  if (!options_.report) return;
+  std::string detail;
+  for (const auto& r : running_)
+    if (!r.stage.empty()) detail += (detail.empty() ? "" : ", ") + r.stage + " " + std::to_string(r.percent) + "%";
+  if (!detail.empty())
+    detail = std::to_string(running_.size()) + (running_.size() == 1 ? " import on " : " imports on ") + server_.rules().name() + ": " + detail;
+  options_.report(detail);
 }
 
 // Every group whose job the server cannot tell about, settled per partition: with nothing else

@@ -30,6 +30,8 @@ struct SchedulerOptions {
   // Injected so the unit tests run without waiting.
   std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
   std::function<void(double seconds)> sleep;  // default: this thread sleeps
+  // What the running imports are doing, after each round of polls ("" when none runs).
+  std::function<void(const std::string& detail)> report;
 };
 
 struct SchedulerCounts {
@@ -74,6 +76,7 @@ class ImportScheduler {
   bool still_running(Running& r, const JobStatus& s);
   void completed(Running& r);
   void reconcile_unknown();
+  void report_running();
   void sleep(double seconds);
   std::string what(const Running& r) const;
 

@@ -103,7 +103,7 @@ for version in v2.4.3 v2.6.3 v3.0.1; do
   fake "$d" --version "$version" --stage-seconds 1 || continue
   mm-bulkinsert -q --address "127.0.0.1:$port" --poll-interval 0.2 -j 3 --journal "$j" "$SCRATCH/groups.jsonl" >/dev/null 2>&1 &
   pid=$!
-  for i in $(seq 1 200); do grep -q '"event":"submitted"' "$j" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 1 200); do grep -q '"event":"submitted"' "$j" 2>/dev/null && break; sleep 0.05; done
   kill_fake "$d"
   wait "$pid" && fail "$version: mm-bulkinsert exited 0 while the server was down" || pass "$version: server killed: mm-bulkinsert fails"
   fake "$d" --version "$version"

@@ -152,6 +152,29 @@ BOOST_AUTO_TEST_CASE(scheduler_imports_each_group_once_and_a_rerun_nothing) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(scheduler_reports_the_stages_of_running_imports_for_the_version) {
+  for (const char* version : {"v2.3.5", "v2.6.3", "v3.0.1"}) {
+    ModelServer server(version);
+    TempPath j;
+    auto g = group("g0", 10);
+    server.rows_of[g.target.files[0]] = 10;
+    server.stuck_at = 99;
+    SchedulerOptions o = fast();
+    std::vector<std::string> reports;
+    o.report = [&](const std::string& detail) { reports.push_back(detail); };
+    o.sleep = [&](double) {
+      if (reports.size() > 3) server.stuck_at = -1;
+    };
+    run(server, j.path, {g}, o);
+    BOOST_REQUIRE(reports.size() > 3);
+    const std::string want = std::string(version) == "v3.0.1" ? "1 import on Milvus 3.0.1: committing 99%"
+                             : std::string(version) == "v2.6.3" ? "1 import on Milvus 2.6.3: building the index 99%"
+                                                                : "1 import on Milvus 2.3.5: persisted, flushing 99%";
+    BOOST_TEST(reports[0] == want);
+    BOOST_TEST(reports.back() == "");  // none running at the end
+  }
+}
+
 BOOST_AUTO_TEST_CASE(scheduler_finds_a_job_whose_id_never_reached_the_journal) {
   ModelServer server("v2.6.3");
   TempPath j;

@@ -119,6 +119,11 @@ BOOST_AUTO_TEST_CASE(progress_line_round_trips) {
   BOOST_TEST(back->progress.bytes == 4096u);
   BOOST_TEST(back->progress.total_items == 10u);
   BOOST_TEST(back->progress.final);
+  BOOST_TEST(!d.HasMember("detail"));  // only when there is one
+  e.detail = "2 imports on Milvus 2.6.3: importing 55%, pending 5%";
+  back = parse_log_line(json_progress_line(e, kWhen));
+  BOOST_TEST_REQUIRE(back.has_value());
+  BOOST_TEST(back->progress.detail == e.detail);
 }
 
 BOOST_AUTO_TEST_CASE(other_lines_are_not_log_lines) {
