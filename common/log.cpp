@@ -72,9 +72,8 @@ void Progress::add(uint64_t items, uint64_t bytes, uint64_t rows) {
 
 void Progress::set_detail(std::string detail) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (detail == detail_) return;
   detail_ = std::move(detail);
-  maybe_draw();
+  maybe_draw();  // every call, so that the latest detail shows within one interval
 }
 
 // Called with the lock held.

@@ -6,6 +6,13 @@
 #   venv/            Python venv from scripts/test-servers-requirements.txt: the PyPI package
 #                    `milvus` (the real Milvus 2.3.5 standalone server), pymilvus, numpy
 #   milvus-server/   the Milvus binaries unpacked from that package, shared by all test servers
+#   milvus-2.2/      the PyPI package milvus==$MILVUS22_VERSION alone (pip install --target, no
+#                    dependencies): the real Milvus 2.2 standalone server and its milvus.yaml
+#                    template; scripts/test-milvus.sh --version 2.2 renders from that template
+#   milvus-server-2.2/  the Milvus 2.2 binaries unpacked from it
+#
+# The 2.2 builds of that package support local storage only (remote storage panics with
+# "RemoteChunkManagerFactory unsupported"); pymilvus 2.3 of the venv is the client of both.
 #
 # Debian packages it needs (curl, python3-venv) are installed with apt-get when missing.
 # Environment: MM_TOOLS_DIR; GOTOOLCHAIN as usual for go (see below).
@@ -24,6 +31,10 @@ SYSTEM_PYTHON=/usr/bin/python3
 MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_GO_MIN=1.24
+
+# The second Milvus test server (the only place its version is named): the newest 2.2 release of
+# the PyPI package `milvus`, Milvus v2.2.16.
+MILVUS22_VERSION=2.2.16
 
 die() {
     printf '%s: error: %s\n' "$PROG" "$*" >&2
@@ -132,6 +143,49 @@ unpack_milvus() {
     say "Milvus server binaries unpacked in $(($(now_ms) - t0)) ms: $dest/bin"
 }
 
+# The 2.2 package into its own directory, beside the venv (whose `milvus` is 2.3.5): pip of the
+# venv installs it with --target and --no-deps (it has no dependencies; it is stdlib Python).
+install_milvus22() {
+    local dest=$TOOLS_DIR/milvus-2.2 want=milvus==$MILVUS22_VERSION
+    local stamp=$dest/.mm-requirement
+    if [[ -f $dest/milvus/data/config.yaml.template && -f $stamp && $(<"$stamp") == "$want" ]]; then
+        return 0
+    fi
+    say "installing $want (the Milvus 2.2 test server) into $dest"
+    local t0 tmp
+    t0=$(now_ms)
+    tmp=$(mktemp -d "$TOOLS_DIR/.milvus-2.2.XXXXXX")
+    if ! "$TOOLS_DIR/venv/bin/python" -m pip install -q --disable-pip-version-check --no-input \
+        --only-binary=:all: --no-deps --no-compile --target "$tmp" "$want"; then
+        rm -rf "$tmp"
+        die "pip install $want failed"
+    fi
+    # Its module, not the venv's: the version check is that of the unpacked files.
+    PYTHONPATH=$tmp "$TOOLS_DIR/venv/bin/python" -c \
+        'import sys, milvus; sys.exit(milvus.__version__ != sys.argv[1] or not milvus.__file__.startswith(sys.argv[2]))' \
+        "$MILVUS22_VERSION" "$tmp/" || { rm -rf "$tmp"; die "$want installed into $tmp is broken"; }
+    rm -rf "$dest"
+    mv "$tmp" "$dest"
+    printf '%s\n' "$want" >"$stamp"
+    say "$want installed in $(($(now_ms) - t0)) ms"
+}
+
+unpack_milvus22() {
+    local dest=$TOOLS_DIR/milvus-server-2.2 stamp want
+    stamp=$dest/.mm-requirement
+    want=$(<"$TOOLS_DIR/milvus-2.2/.mm-requirement")
+    if [[ -x $dest/bin/milvus && -f $stamp && $(<"$stamp") == "$want" ]]; then
+        return 0
+    fi
+    local t0
+    t0=$(now_ms)
+    "$TOOLS_DIR/venv/bin/python" "$HELPER" unpack "$dest" --pkg-dir "$TOOLS_DIR/milvus-2.2" ||
+        die "unpacking the Milvus 2.2 binaries failed"
+    [[ -x $dest/bin/milvus ]] || die "$dest/bin/milvus missing after unpacking"
+    printf '%s\n' "$want" >"$stamp"
+    say "Milvus 2.2 server binaries unpacked in $(($(now_ms) - t0)) ms: $dest/bin"
+}
+
 main() {
     (($# == 0)) || { printf 'usage: %s   (no arguments; MM_TOOLS_DIR picks the directory)\n' "$PROG" >&2; exit 2; }
     mkdir -p "$TOOLS_DIR"
@@ -142,6 +196,8 @@ main() {
     install_minio
     install_venv
     unpack_milvus
+    install_milvus22
+    unpack_milvus22
 }
 
 main "$@"

@@ -1,15 +1,17 @@
 """Helper of scripts/test-milvus.sh; runs with the test venv's python (see install-test-servers.sh).
 
-  unpack BASE
+  unpack BASE [--pkg-dir PKG]
       Unpacks the Milvus binaries of the PyPI package `milvus` into BASE/bin (skipped when the
       checksums match). install-test-servers.sh does this once for all test servers.
-  render DIR [--set KEY=VALUE]... [--set-env KEY=ENVVAR]... [--reuse-ports] [--bin-dir BIN]
+  render DIR [--set KEY=VALUE]... [--set-env KEY=ENVVAR]... [--reuse-ports] [--bin-dir BIN] [--pkg-dir PKG]
       Makes DIR/bin a symbolic link to BIN (an unpacked BASE/bin) or, without --bin-dir,
       unpacks the binaries into DIR/bin; renders DIR/configs/milvus.yaml (mode 600) from the package's template with free loopback
       ports, points the embedded etcd at its own free ports (DIR/configs/etcd.yaml) and applies
       the overrides. KEY is a dotted milvus.yaml path, e.g. minio.address. --set-env reads the
       value from the environment variable ENVVAR, so secrets never appear on a command line.
       Writes DIR/ports.json and prints "proxy_port metrics_port etcd_port".
+  With --pkg-dir PKG, the package `milvus` is the one in PKG (pip install --target PKG, e.g. the
+  Milvus 2.2 package: its own binaries and milvus.yaml template), not the venv's (Milvus 2.3).
   ready PORT TIMEOUT [ETCD_PORT]
       Waits until a pymilvus client can talk to the proxy on 127.0.0.1:PORT and, with ETCD_PORT
       (the embedded etcd's), until the sessions a killed earlier process of DIR left behind have
@@ -38,6 +40,32 @@ KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_]+):(.*)$")
 def die(msg):
     sys.stderr.write(f"test-milvus-helper: error: {msg}\n")
     sys.exit(1)
+
+
+def load_milvus(pkg_dir):
+    """The module of the PyPI package `milvus`: the venv's, or with pkg_dir the one installed
+    there (pip install --target), which then must be the one imported."""
+    if pkg_dir:
+        sys.path.insert(0, pkg_dir)
+    import milvus
+
+    if pkg_dir and not os.path.abspath(milvus.__file__).startswith(os.path.join(pkg_dir, "")):
+        die(f"the package milvus was not imported from {pkg_dir} but from {milvus.__file__}")
+    return milvus
+
+
+def pop_pkg_dir(args):
+    """Removes "--pkg-dir PKG" from args; returns PKG (absolute) or None."""
+    if "--pkg-dir" not in args:
+        return None
+    i = args.index("--pkg-dir")
+    if i + 1 >= len(args):
+        die("--pkg-dir wants a directory")
+    pkg_dir = os.path.abspath(args[i + 1])
+    del args[i:i + 2]
+    if not os.path.isdir(os.path.join(pkg_dir, "milvus")):
+        die(f"{pkg_dir}/milvus missing; run scripts/install-test-servers.sh")
+    return pkg_dir
 
 
 def bind_listen(port):
@@ -88,9 +116,10 @@ def yaml_scalar(value, force_string=False):
     return json.dumps(value)  # a JSON string is a valid double-quoted YAML scalar
 
 
-def set_yaml_key(lines, dotted, text):
+def set_yaml_key(lines, dotted, text, create=True):
     """Sets dotted key (2-space indented block YAML, as in the Milvus template) to text.
-    Replaces the existing entry or inserts the missing levels under the deepest existing one."""
+    Replaces the existing entry or, when create, inserts the missing levels under the deepest
+    existing one."""
     want = dotted.split(".")
     path, best = [], (0, -1)  # (matched depth, line index of the deepest matched section)
     for i, line in enumerate(lines):
@@ -103,9 +132,18 @@ def set_yaml_key(lines, dotted, text):
         path = path[:level] + [m.group(2)]
         if path == want:
             lines[i] = f"{m.group(1)}{m.group(2)}: {text}"
+            # A block sequence as the old value (the 2.2 template's etcd.endpoints) goes.
+            indent = len(m.group(1))
+            while i + 1 < len(lines):
+                item = re.match(r"^( *)- ", lines[i + 1])
+                if not item or len(item.group(1)) < indent:
+                    break
+                del lines[i + 1]
             return
         if len(path) > best[0] and path == want[: len(path)]:
             best = (len(path), i)
+    if not create:
+        return
     depth, at = best
     new = []
     for level in range(depth, len(want)):
@@ -123,6 +161,7 @@ def cmd_render(args):
     base = os.path.abspath(args[0])
     sets, reuse, bin_dir = [], False, None
     rest = args[1:]
+    pkg_dir = pop_pkg_dir(rest)
     while rest:
         opt = rest.pop(0)
         if opt == "--reuse-ports":
@@ -145,10 +184,10 @@ def cmd_render(args):
         else:
             sets.append((key, yaml_scalar(val)))
 
-    import milvus  # the PyPI package "milvus" (embedded Milvus 2.3 standalone)
-    from milvus import MilvusServerConfig, _initialize_data_files
-
-    cfg = MilvusServerConfig(data_dir=base)
+    # The PyPI package "milvus" (embedded Milvus 2.3 standalone, or 2.2 from --pkg-dir): the
+    # template and its rendering are each version's own (2.2 and 2.3 name some keys differently).
+    milvus = load_milvus(pkg_dir)
+    cfg = milvus.MilvusServerConfig(data_dir=base)
     cfg.try_bind_port = bind_listen  # resolve()'s port check, with SO_REUSEADDR as above
     port_keys = sorted(k for k in cfg.configurable_items if k.endswith("_port"))
     names = port_keys + ["metrics_port", "etcd_peer_port"]
@@ -164,7 +203,7 @@ def cmd_render(args):
             for k in port_keys:
                 cfg.configs[k] = ports[k]
             try:
-                cfg.resolve()  # fills the template, writes DIR/configs/milvus.yaml and glog.conf
+                cfg.resolve()  # fills the template, writes DIR/configs/milvus.yaml (2.3: and glog.conf)
                 break
             except RuntimeError as ex:  # a port was taken meanwhile: pick new ones
                 if attempt == 2:
@@ -199,8 +238,14 @@ def cmd_render(args):
             ("common.session.ttl", "10"),
             ("log.stdout", "false"),
             ("minio.address", "127.0.0.1"),
-        ] + [(f"{s}.ip", "127.0.0.1") for s in IP_SECTIONS]
-        for key, text in fixed + sets:
+        ]
+        for key, text in fixed:
+            set_yaml_key(lines, key, text)
+        # Milvus 2.2 has no <section>.ip (nor its template the keys): its nodes register the
+        # machine's first non-loopback address, as upstream 2.2 does.
+        for section in IP_SECTIONS:
+            set_yaml_key(lines, f"{section}.ip", "127.0.0.1", create=False)
+        for key, text in sets:
             set_yaml_key(lines, key, text)
         with open(conf, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
@@ -219,16 +264,15 @@ def cmd_render(args):
             die(f"{link} is in the way")
         # else: DIR/bin is a private unpacked copy from an earlier start; keep using it
     else:
-        _initialize_data_files(base)
+        milvus._initialize_data_files(base)
     print(ports["proxy_port"], ports["metrics_port"], ports["etcd_port"])
 
 
 def cmd_unpack(args):
+    pkg_dir = pop_pkg_dir(args)
     if len(args) != 1:
-        die("unpack BASE")
-    from milvus import _initialize_data_files
-
-    _initialize_data_files(os.path.abspath(args[0]))
+        die("unpack BASE [--pkg-dir PKG]")
+    load_milvus(pkg_dir)._initialize_data_files(os.path.abspath(args[0]))
 
 
 def tls_kwargs():

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Throw-away Milvus 2.3 standalone server for tests: the real server binary shipped in the PyPI
-# package "milvus" (installed by scripts/install-test-servers.sh into a venv).
+# Throw-away Milvus 2.3 or 2.2 standalone server for tests: the real server binary shipped in the
+# PyPI package "milvus" (installed by scripts/install-test-servers.sh: 2.3.5 in a venv, 2.2.16
+# beside it).
 #
 #   scripts/test-milvus.sh start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR]
-#                                    [--set KEY=VALUE]...
+#                                    [--set KEY=VALUE]... [--version 2.2|2.3]
 #   scripts/test-milvus.sh stop DIR
 #
+# --version 2.2|2.3 (or MM_TEST_MILVUS_VERSION; default 2.3): which server. Each renders its
+#                  milvus.yaml from its own package's template. 2.2 is local storage only (its
+#                  builds in that package have no remote storage); minio with 2.2 is an error.
+#                  DIR/version records it: a DIR is started again only with the same version.
 # local (default): common.storageType=local, data and imported files on this file system
 #                  (bulk-insert file paths are absolute paths).
 # minio MINIO_DIR: common.storageType=remote through the MinIO started by
@@ -32,8 +37,10 @@
 #   port           the proxy's gRPC (and HTTP) port on 127.0.0.1 (uri: http://127.0.0.1:<port>)
 #   metrics_port   health check: http://127.0.0.1:<metrics_port>/healthz
 #   ports.json     every port used (the embedded etcd's too), reused when DIR is started again
+#   version        2.2 or 2.3
 #   milvus.pid, configs/milvus.yaml (mode 600: may hold the storage secrets), data/, logs/,
-#   bin -> $MM_TOOLS_DIR/milvus-server/bin (the unpacked server, shared by all test servers)
+#   bin -> $MM_TOOLS_DIR/milvus-server/bin (the unpacked server, shared by all test servers;
+#          milvus-server-2.2/bin for 2.2)
 #
 # "start" returns once a client gets answers and, after a killed earlier process of DIR, once that
 # process's node sessions have expired in etcd (up to common.session.ttl=10 s): Milvus 2.3 would
@@ -50,7 +57,10 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 HELPER=$SCRIPT_DIR/test-milvus-helper.py
 TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 PY=$TOOLS_DIR/venv/bin/python
-BIN_DIR=$TOOLS_DIR/milvus-server/bin # unpacked once by install-test-servers.sh
+# Per version: the unpacked binaries (once, by install-test-servers.sh) and, for 2.2, the package
+# whose template render uses (2.3: the venv's own package).
+declare -A BIN_DIRS=([2.3]=$TOOLS_DIR/milvus-server/bin [2.2]=$TOOLS_DIR/milvus-server-2.2/bin)
+declare -A PKG_DIRS=([2.3]='' [2.2]=$TOOLS_DIR/milvus-2.2)
 # shellcheck source=scripts/test-server-lib.sh
 . "$SCRIPT_DIR/test-server-lib.sh"
 STORAGE_FATAL='signature we calculated does not match|InvalidAccessKeyId|AccessDenied|Access Denied|NoSuchBucket|specified bucket does not exist'
@@ -58,6 +68,7 @@ STORAGE_FATAL='signature we calculated does not match|InvalidAccessKeyId|AccessD
 usage() {
     cat >&2 <<EOF
 usage: $PROG start DIR [local | minio MINIO_DIR] [--auth] [--tls CERT_DIR | --mtls CERT_DIR] [--set KEY=VALUE]...
+                 [--version 2.2|2.3]
        $PROG stop DIR
 EOF
     exit 2
@@ -100,6 +111,7 @@ cmd_start() {
     local dir=$1
     shift
     local mode=local minio_dir='' auth=${MM_TEST_MILVUS_AUTH:-0} tls=0 cert_dir=''
+    local version=${MM_TEST_MILVUS_VERSION:-2.3}
     local -a extra_sets=()
     while (($#)); do
         case $1 in
@@ -122,12 +134,22 @@ cmd_start() {
             extra_sets+=(--set "$2")
             shift
             ;;
+        --version)
+            (($# >= 2)) || usage
+            version=$2
+            shift
+            ;;
         *) usage ;;
         esac
         shift
     done
     [[ $auth == 0 || $auth == 1 ]] || die "MM_TEST_MILVUS_AUTH must be 0 or 1"
-    [[ -x $PY && -x $BIN_DIR/milvus ]] || die "$PY or $BIN_DIR/milvus not found; run scripts/install-test-servers.sh"
+    [[ $version == 2.2 || $version == 2.3 ]] || die "Milvus version must be 2.2 or 2.3, not '$version'"
+    [[ $mode == local || $version != 2.2 ]] ||
+        die "Milvus 2.2 test servers support local storage only (the 2.2 builds of the PyPI package milvus have no remote storage); use --version 2.3 with minio"
+    local bin_dir=${BIN_DIRS[$version]} pkg_dir=${PKG_DIRS[$version]}
+    [[ -x $PY && -x $bin_dir/milvus ]] || die "$PY or $bin_dir/milvus not found; run scripts/install-test-servers.sh"
+    [[ -z $pkg_dir || -d $pkg_dir/milvus ]] || die "$pkg_dir/milvus not found; run scripts/install-test-servers.sh"
     command -v curl >/dev/null 2>&1 || die "'curl' not found in PATH"
     local timeout=${MM_TEST_MILVUS_START_TIMEOUT:-180}
     [[ $timeout =~ ^[0-9]+$ ]] || die "MM_TEST_MILVUS_START_TIMEOUT must be a whole number of seconds"
@@ -139,6 +161,17 @@ cmd_start() {
     if [[ -n $(live_pid "$dir") ]]; then
         die "Milvus for $dir is already running (pid $(live_pid "$dir")); run '$PROG stop $dir' first"
     fi
+    # Its data is that version's: no up- or downgrade of a test server. A DIR from before
+    # DIR/version existed was 2.3's.
+    local had=''
+    if [[ -s $dir/version ]]; then
+        had=$(<"$dir/version")
+    elif [[ -e $dir/ports.json ]]; then
+        had=2.3
+    fi
+    [[ -z $had || $had == "$version" ]] ||
+        die "$dir holds the data of a Milvus $had server; it is not started with Milvus $version"
+    printf '%s\n' "$version" >"$dir/version"
 
     local access_key='' secret_key=''
     local -a sets=(--set "common.security.authorizationEnabled=$([[ $auth == 1 ]] && echo true || echo false)")
@@ -188,7 +221,7 @@ cmd_start() {
     for attempt in 1 2 3; do
         # Renders DIR/configs, links DIR/bin. The secrets travel in the helper's environment.
         ports=$(MM_MINIO_ACCESS_KEY=$access_key MM_MINIO_SECRET_KEY=$secret_key \
-            "$PY" "$HELPER" render "$dir" --reuse-ports --bin-dir "$BIN_DIR" "${sets[@]}") ||
+            "$PY" "$HELPER" render "$dir" --reuse-ports --bin-dir "$bin_dir" ${pkg_dir:+--pkg-dir "$pkg_dir"} "${sets[@]}") ||
             die "could not render the Milvus configuration in $dir"
         read -r proxy_port metrics_port etcd_port <<<"$ports"
         printf '%s\n' "$proxy_port" >"$dir/port"
@@ -279,12 +312,16 @@ cmd_start() {
     else
         rm -f "$dir/user" # DIR/password stays: it is still root's password in the metadata
     fi
-    local version
-    if ! version=$(MM_MILVUS_USER=$user MM_MILVUS_PASSWORD=$password \
+    local server_version
+    if ! server_version=$(MM_MILVUS_USER=$user MM_MILVUS_PASSWORD=$password \
         timeout $((timeout + 10)) "$PY" "$HELPER" ready "$proxy_port" "$timeout" "$etcd_port"); then
         show_logs "$dir"
         cmd_stop "$dir" 5 || true
         die "Milvus proxy on port $proxy_port does not answer"
+    fi
+    if [[ $server_version != "v$version".* ]]; then
+        cmd_stop "$dir" 5 || true
+        die "the server says it is Milvus $server_version, not $version (binaries in $bin_dir)"
     fi
 
     trap - INT TERM
@@ -293,7 +330,7 @@ cmd_start() {
     [[ $tls != 1 ]] || extras+=', TLS'
     [[ $tls != 2 ]] || extras+=', mutual TLS'
     printf '%s: milvus %s pid %s on 127.0.0.1:%s (%s storage%s), healthy in %s ms, serving in %s ms, RSS %s KiB, dir %s\n' \
-        "$PROG" "$version" "$pid" "$proxy_port" "$mode" "$extras" \
+        "$PROG" "$server_version" "$pid" "$proxy_port" "$mode" "$extras" \
         "$healthy_ms" "$(elapsed_ms "$t0")" "$(rss_kib "$pid")" "$dir" >&2
 }
 

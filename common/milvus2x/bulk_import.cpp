@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "errors.hpp"
+#include "milvus2x/import_probe.hpp"
 
 namespace mm::milvus2x {
 namespace {
@@ -53,6 +54,7 @@ void BulkImporter::consume(rapidjson::Document& record, const std::string& line)
   std::string kind = kind_of(record);
   if (kind == "collection") setup_.on_collection(record);
   if (kind == "partition") setup_.on_partition(record);
+  if (kind == "store") on_store(record);
   if (kind == "group") return on_group(record);
   out_.write_line(line);
 }
@@ -68,6 +70,24 @@ void BulkImporter::write_group(const std::string& record, int64_t job, bool earl
   if (!earlier_run) import.AddMember("resumed", resumed, a);
   r.AddMember("import", import, a);
   out_.write(r);
+}
+
+void BulkImporter::on_store(const rapidjson::Value& r) {
+  if (store_) return;  // mm-fanout merge passes one per job: the same store
+  auto it = r.FindMember("store");
+  if (it == r.MemberEnd()) bad_data("store record without \"store\"");
+  store_.emplace(storage::read_store_spec(it->value, "store record"), get_string_or(r, "prefix", ""));
+}
+
+void BulkImporter::probe_once() {
+  if (probed_ || !options_.open_probe_store) return;
+  probed_ = true;
+  if (!store_) {
+    log_debug("probe: no store record in the manifest (mm-upload writes one), so no probe");
+    return;
+  }
+  auto store = options_.open_probe_store(store_->first);
+  run_import_probe(client_, server_, *store, store_->first, store_->second, std::min(options_.stall_timeout_seconds, 600));
 }
 
 void BulkImporter::on_group(rapidjson::Document& r) {
@@ -92,12 +112,14 @@ void BulkImporter::on_group(rapidjson::Document& r) {
       group.pieces.push_back(RowRange{get_string(p, "table_id") + "/" + get_string(p, "segment_id"), get_uint(p, "first_live"),
                                       get_uint(p, "rows")});
   setup_.prepare_partition(collection, partition);
-  if (r.HasMember("files") && r["files"].IsObject()) {
+  if (r.HasMember("files") && r["files"].IsObject()) {  // the local files mm-npy wrote, readable here
     const auto& info = setup_.collections().at(collection);
-    post_.add_sample_source(collection, group.target.files[0], group.target.files[1], group.rows,
+    post_.add_sample_source(collection, get_string(r["files"], options_.id_field.c_str()),
+                            get_string(r["files"], options_.vector_field.c_str()), group.rows,
                             uint64_t(info.binary ? info.dim / 8 : info.dim * 4));
   }
 
+  if (const JournalGroup* earlier = journal_.group(group.key); !earlier || !earlier->completed) probe_once();
   const std::string record = to_json(r);
   const std::string key = group.key;
   const uint64_t rows = group.rows;
@@ -125,6 +147,7 @@ void BulkImporter::write_summary(const std::vector<PartitionCount>& counts) {
   summary.AddMember("resumed_rows", c.resumed_rows, a);
   summary.AddMember("resubmitted_groups", c.resubmitted_groups, a);
   summary.AddMember("reconciled_groups", c.reconciled_groups, a);
+  summary.AddMember("reconciled_rows", c.reconciled_rows, a);
   summary.AddMember("earlier_groups", earlier_groups_, a);
   summary.AddMember("earlier_rows", earlier_rows_, a);
   int64_t leftover_total = 0;
@@ -160,7 +183,9 @@ void BulkImporter::finish() {
   for (const auto& p : counts) leftover += p.leftover;
   log_info("verified row counts of " + std::to_string(counts.size()) + " partitions" +
            (leftover ? " (" + std::to_string(leftover) + " rows left by failed imports not counted)" : ""));
-  post_.run(setup_.collections());
+  std::map<std::string, int64_t> unindexable;  // 2.2/2.3: rows of failed imports' segments, which no index covers
+  for (const auto& p : counts) unindexable[p.collection] += p.leftover;
+  post_.run(setup_.collections(), unindexable);
 }
 
 }  // namespace mm::milvus2x

@@ -3,6 +3,9 @@
 // partition's row count proven (count_check), then index, load and sample (PostImport).
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -16,6 +19,7 @@
 #include "milvus2x/import_journal.hpp"
 #include "milvus2x/import_scheduler.hpp"
 #include "milvus2x/post_import.hpp"
+#include "storage/open_store.hpp"
 
 namespace mm::milvus2x {
 
@@ -26,6 +30,9 @@ struct ImportOptions {
   int stall_timeout_seconds = 3600;  // an import without progress for this long fails
   bool create_index = false, load = false;
   unsigned verify_sample = 0;
+  // Before the first import: a probe group where mm-upload's "store" record says it writes
+  // (opened with this function, which brings the credentials); empty: no probe.
+  std::function<std::unique_ptr<storage::ObjectStore>(const storage::StoreSpec&)> open_probe_store;
 };
 
 // The most a server imports as one group: 16 GiB, headers included (2.4+ readFileStat; 2.2/2.3
@@ -42,7 +49,9 @@ class BulkImporter {
   void finish();
 
  private:
+  void on_store(const rapidjson::Value& r);
   void on_group(rapidjson::Document& r);
+  void probe_once();
   void write_group(const std::string& record, int64_t job, bool earlier_run, bool resumed);
   void write_summary(const std::vector<PartitionCount>& counts);
 
@@ -58,6 +67,8 @@ class BulkImporter {
   PostImport post_;
   std::map<std::string, std::string> records_;  // group key -> its record, until the import completes
   uint64_t earlier_groups_ = 0, earlier_rows_ = 0;  // completed by earlier runs
+  std::optional<std::pair<storage::StoreSpec, std::string>> store_;  // where mm-upload writes, and its prefix
+  bool probed_ = false;
 };
 
 }  // namespace mm::milvus2x

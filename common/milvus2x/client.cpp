@@ -486,7 +486,7 @@ bool Client::has_index(const std::string& collection, const std::string& field) 
   return status_ok(response.status()) && response.index_descriptions_size() > 0;
 }
 
-void Client::wait_index(const std::string& collection, const std::string& field, int timeout_seconds) {
+void Client::wait_index(const std::string& collection, const std::string& field, int timeout_seconds, int64_t unindexable) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   for (;;) {
     pb::milvus::DescribeIndexRequest request;
@@ -499,7 +499,7 @@ void Client::wait_index(const std::string& collection, const std::string& field,
     for (const auto& d : response.index_descriptions()) {
       if (d.state() == pb::common::Failed)
         fail("milvus " + options_.address + ": index on " + collection + "." + field + " failed: " + d.index_state_fail_reason());
-      done = done && d.state() == pb::common::Finished && d.indexed_rows() >= d.total_rows();
+      done = done && d.state() == pb::common::Finished && d.indexed_rows() + unindexable >= d.total_rows();
     }
     if (done) return;
     if (std::chrono::steady_clock::now() > deadline)

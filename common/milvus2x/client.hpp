@@ -93,8 +93,8 @@ class Client {
   void create_index(const std::string& collection, const std::string& field, const std::string& index_type,
                     const std::string& metric, const std::string& params_json);
   bool has_index(const std::string& collection, const std::string& field);
-  // Waits until the index covers every row (or fails).
-  void wait_index(const std::string& collection, const std::string& field, int timeout_seconds);
+  // Waits until the index covers every row but `unindexable` ones (or fails).
+  void wait_index(const std::string& collection, const std::string& field, int timeout_seconds, int64_t unindexable = 0);
   void load(const std::string& collection, int timeout_seconds);
   // Rows whose primary key is in `ids`: id -> vector bytes (float32 little-endian or packed bits).
   std::multimap<int64_t, std::string> query_vectors(const std::string& collection, const std::string& id_field,

@@ -270,6 +270,7 @@ void ImportScheduler::reconcile_unknown() {
                " (" + facts + ")");
       if (present) {
         ++counts_.reconciled_groups;
+        counts_.reconciled_rows += r.group.rows;
         done_(r.group, r.job, true);
       } else {
         ++counts_.resubmitted_groups;

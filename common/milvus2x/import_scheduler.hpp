@@ -39,7 +39,7 @@ struct SchedulerCounts {
   // submitted; groups submitted again after their earlier job failed or proved absent; groups
   // whose rows the partition's count showed already in.
   uint64_t imported_groups = 0, imported_rows = 0, resumed_groups = 0, resumed_rows = 0, resubmitted_groups = 0,
-           reconciled_groups = 0;
+           reconciled_groups = 0, reconciled_rows = 0;
 };
 
 class ImportScheduler {

@@ -48,19 +48,21 @@ void PostImport::add_sample_source(const std::string& collection, const std::str
   samples_.push_back({collection, id_file, vector_file, rows, row_bytes});
 }
 
-void PostImport::run(const std::map<std::string, CollectionInfo>& collections) {
-  if (options_.create_index || options_.load || options_.verify_sample) index_and_load(collections);
+void PostImport::run(const std::map<std::string, CollectionInfo>& collections, const std::map<std::string, int64_t>& unindexable) {
+  if (options_.create_index || options_.load || options_.verify_sample) index_and_load(collections, unindexable);
   if (options_.verify_sample)
     for (const auto& [name, info] : collections) verify_sample(name);
 }
 
-void PostImport::index_and_load(const std::map<std::string, CollectionInfo>& collections) {
+void PostImport::index_and_load(const std::map<std::string, CollectionInfo>& collections,
+                                const std::map<std::string, int64_t>& unindexable) {
   for (const auto& [name, info] : collections) {
     if (options_.create_index && !client_.has_index(name, options_.vector_field)) {
       IndexSpec spec = index_for_1x(info.engine_type, info.metric, info.index_params);
       client_.create_index(name, options_.vector_field, spec.index_type, spec.metric, spec.params);
       log_info("building index " + spec.index_type + " " + spec.params + " (" + spec.metric + ") on " + name);
-      client_.wait_index(name, options_.vector_field, 3600);
+      auto left = unindexable.find(name);
+      client_.wait_index(name, options_.vector_field, 3600, left == unindexable.end() ? 0 : left->second);
     }
     if (options_.load) {
       if (!client_.has_index(name, options_.vector_field))

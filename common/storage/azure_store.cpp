@@ -193,6 +193,11 @@ void AzureStore::check_bucket(const std::string& probe_key) {
   if (answer.status != 202) log_warning(container_display() + ": cannot delete the probe blob " + probe_key + ": " + explain(answer));
 }
 
+void AzureStore::remove(const std::string& key) {
+  HttpResponse answer = http_.send(request("DELETE", key, {}, {}, 0), display(key) + ": DELETE");
+  if (answer.status != 202 && answer.status != 200 && answer.status != 404) fail(display(key) + ": cannot delete: " + explain(answer));
+}
+
 void AzureStore::create_bucket() {
   HttpResponse answer = http_.send(request("PUT", "", {{"restype", "container"}}, {}, 0), container_display() + ": create");
   if (answer.status == 201) {

@@ -30,6 +30,7 @@ class AzureStore final : public RemoteStore {
   AzureStore(AzureOptions options, const AzureCredentials& credentials);
   void check_bucket(const std::string& probe_key) override;
   void create_bucket() override;
+  void remove(const std::string& key) override;
   void describe(JsonWriter& w) const override;
   std::string display(const std::string& key) const override;
 

@@ -170,6 +170,15 @@ void LocalStore::check_bucket(const std::string& probe_key) {
   ::unlink(probe.c_str());
 }
 
+void LocalStore::remove(const std::string& key) {
+  const fs::path path = location(key);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail_errno(path.string(), "cannot delete", errno);
+  // Directories the key made, up to the store's own, go when they are empty.
+  std::error_code ec;
+  for (fs::path dir = path.parent_path(); dir.string().size() > dir_.size() && fs::is_empty(dir, ec) && !ec; dir = dir.parent_path())
+    fs::remove(dir, ec);
+}
+
 void LocalStore::create_bucket() {
   std::error_code ec;
   fs::create_directories(dir_, ec);

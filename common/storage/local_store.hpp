@@ -18,6 +18,7 @@ class LocalStore final : public ObjectStore {
   bool place(const std::string& key, const std::string& path, const ProgressFn& progress) override;
   void check_bucket(const std::string& probe_key) override;
   void create_bucket() override;
+  void remove(const std::string& key) override;
   void describe(JsonWriter& w) const override;
 
  private:

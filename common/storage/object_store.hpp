@@ -64,6 +64,8 @@ class ObjectStore {
   // writes and deletes the small object `probe_key` to prove the latter.
   virtual void check_bucket(const std::string& probe_key) = 0;
   virtual void create_bucket() = 0;
+  // Deletes `key`; one that is already gone is no error.
+  virtual void remove(const std::string& key) = 0;
   // The record's "storage" object: backend, bucket, endpoint; never a credential.
   virtual void describe(JsonWriter& w) const = 0;
 };

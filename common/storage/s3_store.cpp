@@ -133,6 +133,12 @@ void S3Store::check_bucket(const std::string& probe_key) {
   log_debug(bucket_display() + ": exists and is writable");
 }
 
+void S3Store::remove(const std::string& key) {
+  HttpRequest del = request("DELETE", key, "", kEmptySha256);
+  HttpResponse answer = http_.send(del, display(key) + ": DELETE");
+  if (answer.status != 204 && answer.status != 200 && answer.status != 404) fail(display(key) + ": cannot delete: " + explain(del, answer));
+}
+
 void S3Store::create_bucket() {
   std::string body;
   // us-east-1 is S3's default location and must not be named; GCS's "auto" is no location either.

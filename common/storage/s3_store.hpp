@@ -33,6 +33,7 @@ class S3Store final : public RemoteStore {
   S3Store(S3Options options, const Credentials& credentials);
   void check_bucket(const std::string& probe_key) override;
   void create_bucket() override;
+  void remove(const std::string& key) override;
   void describe(JsonWriter& w) const override;
   std::string display(const std::string& key) const override;
 

@@ -1,5 +1,7 @@
 # Helpers for tests against a real Milvus 2.x standalone (the PyPI package "milvus", installed by
 # scripts/install-test-servers.sh). Source after lib.sh.
+# MM_TEST_MILVUS_VERSION (2.3 by default, or 2.2) picks the server scripts/test-milvus.sh starts;
+# CMakeLists.txt runs the local-storage tests a second time with 2.2 (ctest names *_v22).
 TOOLS_DIR=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 VENV_PY=$TOOLS_DIR/venv/bin/python
 "$MM_SRC/scripts/install-test-servers.sh" >/dev/null

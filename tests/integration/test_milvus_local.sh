@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole source side into a real Milvus 2.3 standalone with local storage: every row arrives
-# exactly once (checked with pymilvus), reruns and kill -9 import nothing twice, and failures are
-# clear errors with a non-zero exit.
+# The whole source side into a real Milvus 2.3 (or 2.2: MM_TEST_MILVUS_VERSION) standalone with
+# local storage: every row arrives exactly once (checked with pymilvus), reruns and kill -9 import
+# nothing twice, and failures are clear errors with a non-zero exit.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/milvus_lib.sh"
 start_milvus "$SCRATCH/milvus" local

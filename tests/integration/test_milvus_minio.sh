@@ -43,10 +43,39 @@ wait "$pid" && check_objects s3 "$manifest" migration --only-objects &&
   fail "upload: $(cat "$SCRATCH/upload.err")"
 
 # --stall-timeout 120: an import that hangs in Milvus fails the test in minutes, not in an hour.
+# The keys: for the probe, which writes where mm-upload's store record says.
 bulk() {
-  mm-bulkinsert -q --address "$addr" --user root --journal "$SCRATCH/journal" --poll-interval 0.3 --stall-timeout 120 \
+  AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret \
+    mm-bulkinsert -q --address "$addr" --user root --journal "$SCRATCH/journal" --poll-interval 0.3 --stall-timeout 120 \
     -j 3 --create-index --verify-sample 100 "$@"
 }
+# probe_leftovers BUCKET: probe objects in BUCKET and probe collections in Milvus, one a line.
+probe_leftovers() {
+  "$VENV_PY" - "$endpoint" "$1" "$port" <<'PY'
+import os, sys
+from minio import Minio
+from pymilvus import connections, utility
+m = Minio(sys.argv[1], access_key=os.environ["MM_CHECK_ACCESS_KEY"], secret_key=os.environ["MM_CHECK_SECRET_KEY"], secure=False)
+for o in m.list_objects(sys.argv[2], recursive=True):
+    if ".mm-probe" in o.object_name:
+        print("object", o.object_name)
+connections.connect(uri=f"http://127.0.0.1:{sys.argv[3]}", user="root", password=os.environ["MM_CHECK_PASSWORD"])
+for c in utility.list_collections():
+    if c.startswith("mm_probe_"):
+        print("collection", c)
+PY
+}
+
+# The wrong bucket, the most reported import failure: the files go where Milvus does not read.
+# The probe says so within seconds, before the first group is imported, and leaves nothing behind.
+AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret mm-upload -q --backend s3 --endpoint "$endpoint" --bucket elsewhere \
+  --create-bucket "$SCRATCH/groups.jsonl" >"$SCRATCH/elsewhere.jsonl"
+expect_error "wrong bucket found by the probe" "probe: Milvus 2.3.5 at $addr cannot import the probe group written to elsewhere/migration at $endpoint.*minio.bucketName must be elsewhere" \
+  bulk --journal "$SCRATCH/journal-elsewhere" "$SCRATCH/elsewhere.jsonl"
+grep -q '"event":"submitting"' "$SCRATCH/journal-elsewhere" && fail "wrong bucket: a group was submitted" ||
+  pass "wrong bucket: no group submitted"
+[ -z "$(probe_leftovers elsewhere)" ] && pass "wrong bucket: no probe object or collection left" ||
+  fail "probe leftovers: $(probe_leftovers elsewhere)"
 
 # Wrong or missing credentials: one clear line, before anything is done.
 MM_MILVUS_PASSWORD=$wrong expect_error "wrong Milvus password" \
@@ -125,6 +154,7 @@ distinct=$(grep '"event":"completed"' "$SCRATCH/journal" | grep -o '"group":"[^"
   pass "journal: each of the $groups groups submitted once (3 by the stopped run) and completed once" ||
   fail "journal: $submitted imports submitted, $distinct groups completed, for $groups groups"
 check_milvus "$port" "$manifest" "$fx" && pass "pymilvus as root: exact counts, every id read back bit-exact" || fail "pymilvus check"
+[ -z "$(probe_leftovers "$bucket")" ] && pass "the probes left no object or collection" || fail "probe leftovers: $(probe_leftovers "$bucket")"
 
 # No password or key in any output, error or log, nor on the command line of anything running now.
 sleep 1 &

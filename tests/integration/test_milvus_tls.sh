@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR disable=SC2015 # pass and fail return 0: A && pass || fail is if-else
-# mm-bulkinsert over TLS to a real Milvus 2.3 (scripts/test-milvus.sh --tls / --mtls) with a
-# throw-away CA: one-way TLS verified with --ca-file imports every row exactly once (checked with
-# pymilvus over TLS); without the CA the server's certificate is refused with one clear error;
-# mutual TLS works with a client certificate and is refused without one or with a certificate of
-# another CA.
+# mm-bulkinsert over TLS to a real Milvus 2.3 or 2.2 (MM_TEST_MILVUS_VERSION; scripts/test-milvus.sh
+# --tls / --mtls) with a throw-away CA: one-way TLS verified with --ca-file imports every row
+# exactly once (checked with pymilvus over TLS); without the CA the server's certificate is refused
+# with one clear error; mutual TLS works with a client certificate and is refused without one or
+# with a certificate of another CA.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/milvus_lib.sh"
 

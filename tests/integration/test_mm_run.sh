@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# mm-run: a whole migration from one migration.yaml into a real Milvus 2.3 standalone with local
-# storage (checked with pymilvus), a rerun that imports nothing, an unknown key refused with the
-# nearest valid key (exit 2), a failing stage giving its exit status, and an unchanged
-# milvus-migration style file (meta.mode local + meta.json, found in ./configs) migrating too.
+# mm-run: a whole migration from one migration.yaml into a real Milvus 2.3 (or 2.2:
+# MM_TEST_MILVUS_VERSION) standalone with local storage (checked with pymilvus), a rerun that
+# imports nothing, an unknown key refused with the nearest valid key (exit 2), a failing stage
+# giving its exit status, and an unchanged milvus-migration style file (meta.mode local +
+# meta.json, found in ./configs) migrating too.
 #
 #   MM_RUN  the mm-run to test (default: $MM_SRC/scripts/mm-run)
 # shellcheck disable=SC1091,SC2015  # lib.sh's pass/fail style: A && pass || fail

@@ -12,6 +12,7 @@
 #include "log.hpp"
 #include "storage/azure_store.hpp"
 #include "storage/credentials.hpp"
+#include "storage/open_store.hpp"
 #include "storage/s3_store.hpp"
 
 namespace mm::cli {
@@ -82,44 +83,56 @@ inline storage::Credentials s3_credentials(const std::string& backend, const cxx
   return creds;
 }
 
+// Where the flags say the store is (the policy for defaults: AWS or GCS endpoints, region, TLS
+// and addressing style).
+inline storage::StoreSpec remote_store_spec(const std::string& backend, const cxxopts::ParseResult& result) {
+  storage::StoreSpec spec;
+  spec.backend = backend;
+  spec.endpoint = result.count("endpoint") ? result["endpoint"].as<std::string>() : "";
+  spec.bucket = result["bucket"].as<std::string>();
+  if (result.count("ca-file")) spec.ca_file = result["ca-file"].as<std::string>();
+  if (spec.bucket.empty()) bad_usage("--bucket must not be empty");
+  if (result.count("path-style") && result.count("virtual-host")) bad_usage("--path-style and --virtual-host exclude each other");
+  if (backend == "azure") {
+    spec.account = result.count("account") ? result["account"].as<std::string>() : env("AZURE_STORAGE_ACCOUNT");
+    if (spec.account.empty()) bad_usage("--backend azure needs --account NAME (or AZURE_STORAGE_ACCOUNT)");
+    return spec;
+  }
+  if (backend != "s3" && backend != "gcs") bad_usage("--backend: one of local, s3, gcs, azure");
+  if (spec.endpoint.find("://") != std::string::npos)
+    bad_usage("--endpoint: give HOST:PORT without a scheme; --use-ssl selects HTTPS");
+  const bool given = !spec.endpoint.empty();
+  if (!given && backend == "gcs") spec.endpoint = "storage.googleapis.com";
+  spec.region = result.count("region") ? result["region"].as<std::string>() : backend == "gcs" ? "auto" : "us-east-1";
+  // The public clouds are reached over HTTPS; a given endpoint (MinIO) only with --use-ssl.
+  spec.use_ssl = result.count("use-ssl") > 0 || !given;
+  spec.path_style = result.count("virtual-host") ? false : result.count("path-style") ? true : given;
+  return spec;
+}
+
+// The secrets of the spec's backend: from the environment (or a credentials file, IMDS).
+inline storage::StoreSecrets store_secrets(const storage::StoreSpec& spec, const cxxopts::ParseResult& result) {
+  storage::StoreSecrets secrets;
+  if (spec.backend == "azure") {
+    secrets.azure = {env("AZURE_STORAGE_KEY"), env("AZURE_STORAGE_SAS_TOKEN")};
+    if (secrets.azure.key.empty() && secrets.azure.sas_token.empty())
+      bad_usage("no credentials: set AZURE_STORAGE_KEY (Shared Key) or AZURE_STORAGE_SAS_TOKEN");
+  } else if (spec.backend == "s3" || spec.backend == "gcs") {
+    secrets.s3 = s3_credentials(spec.backend, result);
+  }
+  return secrets;
+}
+
 // An S3, GCS or Azure store from the flags; part_size and part_jobs only matter for uploads.
 inline std::unique_ptr<storage::RemoteStore> make_remote_store(const std::string& backend, const cxxopts::ParseResult& result,
                                                                uint64_t part_size, unsigned part_jobs) {
-  using namespace mm::storage;
-  const std::string endpoint = result.count("endpoint") ? result["endpoint"].as<std::string>() : "";
-  const std::string bucket = result["bucket"].as<std::string>();
-  if (bucket.empty()) bad_usage("--bucket must not be empty");
-  if (result.count("path-style") && result.count("virtual-host")) bad_usage("--path-style and --virtual-host exclude each other");
-  if (backend == "azure") {
-    AzureOptions o;
-    o.account = result.count("account") ? result["account"].as<std::string>() : env("AZURE_STORAGE_ACCOUNT");
-    if (o.account.empty()) bad_usage("--backend azure needs --account NAME (or AZURE_STORAGE_ACCOUNT)");
-    o.container = bucket;
-    o.endpoint = endpoint;
-    o.part_size = part_size;
-    o.part_jobs = part_jobs;
-    o.http = http_options(result);
-    AzureCredentials creds{env("AZURE_STORAGE_KEY"), env("AZURE_STORAGE_SAS_TOKEN")};
-    if (creds.key.empty() && creds.sas_token.empty())
-      bad_usage("no credentials: set AZURE_STORAGE_KEY (Shared Key) or AZURE_STORAGE_SAS_TOKEN");
-    return std::make_unique<AzureStore>(o, creds);
-  }
-  if (backend != "s3" && backend != "gcs") bad_usage("--backend: one of local, s3, gcs, azure");
-  if (endpoint.find("://") != std::string::npos)
-    bad_usage("--endpoint: give HOST:PORT without a scheme; --use-ssl selects HTTPS");
-  S3Options o;
-  o.backend = backend;
-  o.endpoint = endpoint.empty() && backend == "gcs" ? "storage.googleapis.com" : endpoint;
-  o.region = result.count("region") ? result["region"].as<std::string>() : backend == "gcs" ? "auto" : "us-east-1";
-  o.bucket = bucket;
-  // The public clouds are reached over HTTPS; a given endpoint (MinIO) only with --use-ssl.
-  o.use_ssl = result.count("use-ssl") > 0 || endpoint.empty();
-  o.path_style = result.count("virtual-host") ? false : result.count("path-style") ? true : !endpoint.empty();
-  o.part_size = part_size;
-  o.part_jobs = part_jobs;
-  o.unsigned_payload = result.count("unsigned-payload") > 0;
-  o.http = http_options(result);
-  return std::make_unique<S3Store>(o, s3_credentials(backend, result));
+  storage::StoreSpec spec = remote_store_spec(backend, result);
+  storage::StoreTuning tuning;
+  tuning.part_size = part_size;
+  tuning.part_jobs = part_jobs;
+  tuning.unsigned_payload = result.count("unsigned-payload") > 0;
+  tuning.http = http_options(result);
+  return storage::open_remote_store(spec, store_secrets(spec, result), tuning);
 }
 
 }  // namespace mm::cli

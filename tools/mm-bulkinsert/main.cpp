@@ -4,6 +4,7 @@
 
 #include "../common/cli.hpp"
 #include "../common/milvus_cli.hpp"
+#include "../common/store_cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
@@ -27,6 +28,7 @@ int run(int argc, char** argv) {
     ("poll-interval", "seconds between import state checks", cxxopts::value<double>()->default_value("2"), "S")
     ("stall-timeout", "fail an import that makes no progress for this many seconds (2.4+: also the job's own timeout)", cxxopts::value<int>()->default_value("3600"), "S")
     ("server-version", "treat the server as this Milvus version (when it reports none that can be read, e.g. a custom build)", cxxopts::value<std::string>()->default_value(""), "X.Y.Z")
+    ("no-probe", "skip the probe: before the first import, a tiny group written where mm-upload's \"store\" record says and imported into a throw-away collection, to prove Milvus reads that bucket and prefix")
     ("create-index", "build the 2.x index nearest to each collection's 1.x index")
     ("load", "load each collection (needs an index)")
     ("verify-sample", "read N random rows per collection back by id and compare them bit-exactly with the source files (implies --load)", cxxopts::value<unsigned>()->default_value("0"), "N");
@@ -51,6 +53,11 @@ int run(int argc, char** argv) {
   import.create_index = result.count("create-index") > 0;
   import.verify_sample = result["verify-sample"].as<unsigned>();
   import.load = result.count("load") > 0 || import.verify_sample > 0;
+  // The probe writes with the same credentials as mm-upload: from the environment.
+  if (!result.count("no-probe"))
+    import.open_probe_store = [&result](const storage::StoreSpec& spec) {
+      return storage::open_store(spec, cli::store_secrets(spec, result));
+    };
 
   Client client(connect);
   const std::string reported = client.server_version(), forced = result["server-version"].as<std::string>();

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -12,7 +13,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "storage/keys.hpp"
-#include "storage/local_store.hpp"
+#include "storage/open_store.hpp"
 #include "task_group.hpp"
 #include "storage/upload_group.hpp"
 #include "tool_main.hpp"
@@ -22,13 +23,30 @@ using namespace mm::storage;
 
 namespace {
 
-std::unique_ptr<ObjectStore> make_store(const std::string& backend, const cxxopts::ParseResult& result,
-                                        uint64_t part_size, unsigned part_jobs) {
-  if (backend == "local") {
-    if (!result.count("dir")) bad_usage("--backend local needs --dir DIR (a directory the Milvus server reads)");
-    return std::make_unique<LocalStore>(result["dir"].as<std::string>());
-  }
-  return cli::make_remote_store(backend, result, part_size, part_jobs);
+StoreSpec store_spec(const std::string& backend, const cxxopts::ParseResult& result) {
+  if (backend != "local") return cli::remote_store_spec(backend, result);
+  if (!result.count("dir")) bad_usage("--backend local needs --dir DIR (a directory the Milvus server reads)");
+  StoreSpec spec;
+  spec.backend = backend;
+  spec.dir = std::filesystem::absolute(result["dir"].as<std::string>()).lexically_normal().string();
+  return spec;
+}
+
+// Where the groups go, for mm-bulkinsert's probe (no secret in it).
+std::string store_record(const StoreSpec& spec, const std::string& prefix) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("kind");
+  w.String("store");
+  w.Key("tool");
+  w.String("mm-upload");
+  w.Key("prefix");
+  w.String(prefix.c_str(), rapidjson::SizeType(prefix.size()));
+  w.Key("store");
+  write_store_spec(w, spec);
+  w.EndObject();
+  return buffer.GetString();
 }
 
 int run(int argc, char** argv) {
@@ -59,13 +77,20 @@ int run(int argc, char** argv) {
   if (part_size < (5u << 20) || part_size > (5ull << 30)) bad_usage("--part-size: between 5M and 5G (S3's part limits)");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
 
-  auto store = make_store(backend, result, part_size, part_jobs);
+  const StoreSpec spec = store_spec(backend, result);
+  StoreTuning tuning;
+  tuning.part_size = part_size;
+  tuning.part_jobs = part_jobs;
+  tuning.unsigned_payload = result.count("unsigned-payload") > 0;
+  if (backend != "local") tuning.http = cli::http_options(result);
+  auto store = open_store(spec, cli::store_secrets(spec, result), tuning);
   const std::string probe_key = (prefix.empty() ? "" : prefix + "/") + ".mm-write-probe-" + std::to_string(getpid());
   if (result.count("create-bucket")) store->create_bucket();
   if (result.count("check-bucket") || result.count("create-bucket")) store->check_bucket(probe_key);
 
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
+  out.write_line(store_record(spec, prefix));
   Progress progress("uploaded", 0, 0);
   std::atomic<uint64_t> groups{0}, objects{0}, written{0}, bytes{0};
   {
