@@ -1,4 +1,5 @@
 #include "log_line.hpp"
+#include "manifest.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -102,8 +103,7 @@ std::string json_progress_line(const ProgressEvent& e, std::chrono::system_clock
 
 std::optional<LogLine> parse_log_line(const std::string& line) {
   rapidjson::Document d;
-  d.Parse(line.data(), line.size());
-  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  if (!parse_json(d, line.data(), line.size()) || !d.IsObject()) return std::nullopt;
   LogLine out;
   out.time = string_or(d, "time");
   out.tool = string_or(d, "tool");

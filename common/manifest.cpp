@@ -37,8 +37,8 @@ bool ManifestReader::next(rapidjson::Document& record) {
     while (!line_.empty() && (line_.back() == '\n' || line_.back() == '\r')) line_.pop_back();
     if (line_.find_first_not_of(" \t") == std::string::npos) continue;
     std::free(buf);
-    record.Parse(line_.c_str());
-    if (record.HasParseError() || !record.IsObject()) bad_data(where() + ": not a JSON object");
+    if (!parse_json(record, line_) || !record.IsObject())
+      bad_data(where() + (record.HasParseError() ? ": not a JSON object" : ": not a JSON object of at most " + std::to_string(kMaxJsonDepth) + " levels"));
     if (!record.HasMember("kind") || !record["kind"].IsString()) bad_data(where() + ": record has no \"kind\"");
     return true;
   }
@@ -63,33 +63,67 @@ std::string to_json(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+bool parse_json(rapidjson::Document& doc, const char* text, size_t length) {
+  // The depth first, outside strings: the parser itself would build the whole tree.
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < length; ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        doc.SetNull();
+        return false;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  doc.Parse<rapidjson::kParseIterativeFlag>(text, length);
+  return !doc.HasParseError();
+}
+
+namespace {
+// Field lookups on a value that is not an object would assert (RapidJSON): every accessor checks.
+const rapidjson::Value& object_or_fail(const rapidjson::Value& record, const char* field) {
+  if (!record.IsObject()) bad_data(std::string("expected a JSON object holding \"") + field + "\", found " +
+                                   (record.IsArray() ? "an array" : record.IsString() ? "a string" : record.IsNumber() ? "a number" : "another value"));
+  return record;
+}
+}  // namespace
+
 const char* kind_of(const rapidjson::Value& record) {
+  if (!record.IsObject()) return "untyped";
   auto it = record.FindMember("kind");
   return it != record.MemberEnd() && it->value.IsString() ? it->value.GetString() : "untyped";
 }
 
 std::string get_string(const rapidjson::Value& record, const char* field) {
-  auto it = record.FindMember(field);
+  auto it = object_or_fail(record, field).FindMember(field);
   if (it == record.MemberEnd() || !it->value.IsString())
     bad_data(std::string(kind_of(record)) + " record: field \"" + field + "\" missing or not a string");
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 std::string get_string_or(const rapidjson::Value& record, const char* field, const std::string& fallback) {
-  auto it = record.FindMember(field);
+  auto it = object_or_fail(record, field).FindMember(field);
   if (it == record.MemberEnd() || it->value.IsNull()) return fallback;
   return get_string(record, field);
 }
 
 int64_t get_int(const rapidjson::Value& record, const char* field) {
-  auto it = record.FindMember(field);
+  auto it = object_or_fail(record, field).FindMember(field);
   if (it == record.MemberEnd() || !it->value.IsInt64())
     bad_data(std::string(kind_of(record)) + " record: field \"" + field + "\" missing or not an integer");
   return it->value.GetInt64();
 }
 
 uint64_t get_uint(const rapidjson::Value& record, const char* field) {
-  auto it = record.FindMember(field);
+  auto it = object_or_fail(record, field).FindMember(field);
   if (it == record.MemberEnd() || !it->value.IsUint64())
     bad_data(std::string(kind_of(record)) + " record: field \"" + field +
              "\" missing or not a non-negative integer");

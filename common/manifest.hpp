@@ -48,6 +48,13 @@ class ManifestWriter {
 
 std::string to_json(const rapidjson::Value& value);
 
+// Parses outside JSON without recursion (a line of 200 000 '[' must not overflow the stack), and
+// refuses nesting deeper than kMaxJsonDepth, which no record of ours has, so that writing a
+// record back (to_json) cannot recurse deeply either. False on either, or on a syntax error.
+constexpr int kMaxJsonDepth = 64;
+bool parse_json(rapidjson::Document& doc, const char* text, size_t length);
+inline bool parse_json(rapidjson::Document& doc, const std::string& text) { return parse_json(doc, text.data(), text.size()); }
+
 // Field accessors that name the missing or mistyped field in their error (kExitBadData).
 const char* kind_of(const rapidjson::Value& record);
 std::string get_string(const rapidjson::Value& record, const char* field);

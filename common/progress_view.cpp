@@ -1,4 +1,5 @@
 #include "progress_view.hpp"
+#include "manifest.hpp"
 
 #include <rapidjson/document.h>
 
@@ -59,8 +60,7 @@ uint64_t optional_count(const rapidjson::Value& d, const char* key, const std::s
 
 Totals parse_totals(const std::string& json, const std::string& where) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject()) bad_data(where + ": not a JSON object like {\"rows\":N,\"bytes\":N,\"groups\":N}");
+  if (!parse_json(d, json) || !d.IsObject()) bad_data(where + ": not a JSON object like {\"rows\":N,\"bytes\":N,\"groups\":N}");
   return Totals{optional_count(d, "rows", where), optional_count(d, "bytes", where), optional_count(d, "groups", where)};
 }
 

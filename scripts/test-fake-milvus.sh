@@ -3,7 +3,7 @@
 # a test double of the import path (no real 2.4+ server can be installed here). Not Milvus.
 #
 #   scripts/test-fake-milvus.sh start DIR [--version V] [--auth] [--retention S] [--stage-seconds S]
-#                                         [--index-seconds S] [--hold-import S] [--replicating]
+#                                         [--index-seconds S] [--hold-import S] [--replicating] [--no-rest]
 #                                         [--max-jobs N]
 #   scripts/test-fake-milvus.sh stop DIR
 #
@@ -17,6 +17,7 @@
 # --index-seconds S  extra IndexBuilding time when the collection has an index (default 0)
 # --hold-import S    delay the Import reply by S seconds after the job is created and persisted
 # --replicating      3.0 only: refuse imports as a cluster under CDC replication does
+# --no-rest          the REST API off (proxy.http.enabled: false): the port speaks only gRPC
 # Fake-only control (no auth): POST /_fake/collection, GET /_fake/state (see the .py header).
 # Environment: MM_TOOLS_DIR (venv), MM_TEST_FAKE_START_TIMEOUT (seconds, default 30).
 set -euo pipefail
@@ -65,7 +66,7 @@ cmd_start() {
             extra+=("$1" "$2")
             shift
             ;;
-        --replicating) extra+=(--replicating) ;;
+        --replicating | --no-rest) extra+=("$1") ;;
         *) usage ;;
         esac
         shift

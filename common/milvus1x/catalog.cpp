@@ -206,8 +206,7 @@ void write_record(JsonWriter& w, const Collection& c) {
   key_string(w, "index_name", engine_name(c.engine_type));
   w.Key("index_params");
   rapidjson::Document params;
-  params.Parse(c.index_params.c_str());
-  if (!params.HasParseError() && params.IsObject())
+  if (parse_json(params, c.index_params) && params.IsObject())
     params.Accept(w);
   else
     w.String(c.index_params.c_str());

@@ -2,20 +2,22 @@
 // {"collection","segment","dim","rows","fileSize"}]}],"rows"}. It has no partitions, so we add
 // "partitions":[{"tag","tableId","rows","segments":[...]}] plus "indexType"/"indexParams" per
 // collection; milvus-migration ignores keys it does not know.
-#include <rapidjson/filereadstream.h>
 #include <rapidjson/prettywriter.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <fstream>
 #include <map>
 
 #include "errors.hpp"
+#include "manifest.hpp"
 #include "milvus1x/meta_readers.hpp"
 
 namespace mm::milvus1x {
 namespace {
 
 const rapidjson::Value& member(const rapidjson::Value& object, const char* key, const std::string& where) {
+  if (!object.IsObject()) bad_data(where + ": expected an object with \"" + key + "\"");
   auto it = object.FindMember(key);
   if (it == object.MemberEnd()) bad_data(where + ": missing \"" + key + "\"");
   return it->value;
@@ -35,6 +37,7 @@ int64_t num(const rapidjson::Value& object, const char* key, const std::string& 
 
 void read_segments(const rapidjson::Value& owner, const std::string& table_id, const std::string& where,
                    MetaRows& rows) {
+  if (!owner.IsObject()) bad_data(where + ": expected an object");
   auto it = owner.FindMember("segments");
   if (it == owner.MemberEnd()) return;
   if (!it->value.IsArray()) bad_data(where + ": \"segments\" is not an array");
@@ -83,14 +86,13 @@ int64_t write_segments(rapidjson::PrettyWriter<rapidjson::StringBuffer>& w, cons
 }  // namespace
 
 MetaRows read_meta_json(const std::string& path) {
-  FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) fail_errno(path, "cannot open meta.json", errno);
-  char buffer[65536];
-  rapidjson::FileReadStream stream(file, buffer, sizeof buffer);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_errno(path, "cannot open meta.json", errno);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail_errno(path, "cannot read meta.json", errno);
   rapidjson::Document doc;
-  doc.ParseStream(stream);
-  std::fclose(file);
-  if (doc.HasParseError() || !doc.IsObject()) bad_data(path + ": not a JSON object (expected milvus-migration's meta.json)");
+  if (!parse_json(doc, text) || !doc.IsObject())
+    bad_data(path + ": not a JSON object of at most " + std::to_string(kMaxJsonDepth) + " levels (expected milvus-migration's meta.json)");
   const auto& collections = member(doc, "collections", path);
   if (!collections.IsArray()) bad_data(path + ": \"collections\" is not an array");
 

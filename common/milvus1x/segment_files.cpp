@@ -20,10 +20,21 @@ std::string plural(uint64_t n, const char* unit) { return std::to_string(n) + " 
 
 class Fd {
  public:
-  explicit Fd(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; anything but a regular file is refused.
+  explicit Fd(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)) {
     if (fd_ < 0) {
       if (errno == ENOENT) bad_data(path + ": missing");
       fail_errno(path, "cannot open", errno);
+    }
+    struct stat st;
+    if (fstat(fd_, &st) != 0) {
+      int err = errno;
+      ::close(fd_);
+      fail_errno(path, "cannot stat", err);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd_);
+      bad_data(path + ": not a regular file");
     }
   }
   ~Fd() { ::close(fd_); }

@@ -72,8 +72,7 @@ void ImportJournal::read_entries() {
     if (line.empty()) continue;
     const std::string where = path_ + ":" + std::to_string(line_no);
     rapidjson::Document d;
-    d.Parse(line.c_str());
-    if (d.HasParseError() || !d.IsObject()) {
+    if (!parse_json(d, line) || !d.IsObject()) {
       // Only the last line may be torn (a crash in the middle of a write), and only as the
       // beginning of an entry of ours: anything else is not a journal.
       if (line.rfind("{\"event\":\"", 0) != 0 || in.peek() != EOF)
@@ -94,7 +93,7 @@ ImportJournal::~ImportJournal() {
 
 void ImportJournal::apply(const std::string& line, uint64_t line_no) {
   rapidjson::Document d;
-  d.Parse(line.c_str());
+  parse_json(d, line);  // checked by the caller
   auto where = path_ + ":" + std::to_string(line_no);
   if (!d.HasMember("event") || !d["event"].IsString()) bad_data(where + ": journal entry without \"event\"");
   std::string event = d["event"].GetString();

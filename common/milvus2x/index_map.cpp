@@ -22,7 +22,7 @@ std::string pick(const rapidjson::Document& from, std::initializer_list<std::pai
 
 IndexSpec index_for_1x(int engine_type, int metric, const std::string& params_json) {
   rapidjson::Document p;
-  p.Parse(params_json.c_str());
+  parse_json(p, params_json);
   static const char* metrics[] = {"L2", "L2", "IP", "HAMMING", "JACCARD", "JACCARD", "SUBSTRUCTURE", "SUPERSTRUCTURE"};
   IndexSpec spec;
   spec.metric = metric >= 1 && metric <= 7 ? metrics[metric] : "L2";  // TANIMOTO ranks like JACCARD

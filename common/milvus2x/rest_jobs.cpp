@@ -88,8 +88,7 @@ std::string RestJobs::post(const std::string& action, const std::string& body, c
   const std::string where = "REST " + action + " " + what;
   storage::HttpResponse response = http_->send(request, where);
   rapidjson::Document d;
-  d.Parse(response.body.c_str());
-  if (response.status != 200 || d.HasParseError() || !d.IsObject())
+  if (response.status != 200 || !parse_json(d, response.body) || !d.IsObject())
     fail(where + ": HTTP " + std::to_string(response.status) + (response.status == 404 ? " (no REST API here: Milvus 2.4 or later serves it)" : ""));
   auto code = d.FindMember("code");
   if (code == d.MemberEnd() || !code->value.IsInt()) fail(where + ": no \"code\" in the answer");
@@ -103,7 +102,7 @@ std::vector<RestJob> RestJobs::list(const std::string& collection) {
   std::string body = "{\"dbName\":" + json_string(database_.empty() ? "default" : database_) +
                      ",\"collectionName\":" + json_string(collection) + "}";
   rapidjson::Document d;
-  d.Parse(post("list", body, collection).c_str());
+  parse_json(d, post("list", body, collection));  // checked by post
   std::vector<RestJob> jobs;
   auto data = d.FindMember("data");
   if (data == d.MemberEnd() || !data->value.IsObject()) return jobs;
@@ -117,7 +116,7 @@ std::vector<RestJob> RestJobs::list(const std::string& collection) {
 RestJob RestJobs::describe(const std::string& id) {
   std::string body = "{\"dbName\":" + json_string(database_.empty() ? "default" : database_) + ",\"jobId\":" + json_string(id) + "}";
   rapidjson::Document d;
-  d.Parse(post("describe", body, "job " + id).c_str());
+  parse_json(d, post("describe", body, "job " + id));  // checked by post
   auto data = d.FindMember("data");
   if (data == d.MemberEnd() || !data->value.IsObject()) fail("REST describe job " + id + ": no \"data\" in the answer");
   RestJob job = job_of(data->value);

@@ -12,6 +12,9 @@ namespace mm::npy {
 
 constexpr uint64_t kDefaultGroupBytes = 1ull << 30;
 constexpr uint64_t kMaxGroupBytes = 16ull << 30;  // Milvus 2.x's import limit per file group
+// The most payload a group takes: Milvus counts the files' NumPy headers (at most 4 KiB for two)
+// in its limit too.
+constexpr uint64_t kMaxGroupPayload = kMaxGroupBytes - 4096;
 
 // A run of live rows of one segment: live rows [first_live, first_live + rows).
 struct Piece {

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "errors.hpp"
+#include "manifest.hpp"
 #include "storage/http.hpp"
 
 namespace mm::storage {
@@ -36,7 +37,7 @@ Credentials fetch_instance_credentials(const std::string& endpoint) {
   std::string role = get("/latest/meta-data/iam/security-credentials/");
   role = role.substr(0, role.find('\n'));
   rapidjson::Document doc;
-  doc.Parse(get("/latest/meta-data/iam/security-credentials/" + role).c_str());
+  parse_json(doc, get("/latest/meta-data/iam/security-credentials/" + role));
   auto text = [&](const char* name) {
     return doc.IsObject() && doc.HasMember(name) && doc[name].IsString() ? std::string(doc[name].GetString()) : "";
   };

@@ -902,19 +902,27 @@ def pump(src, dst):
                 pass
 
 
-def route(conn, grpc_port, http_port):
+def route(conn, grpc_port, http_port, control_port):
     """Peek at the first bytes: the HTTP/2 preface "PRI * HTTP/2.0" goes to gRPC, anything else
-    (an HTTP/1.1 method) to the REST server, as a 2.4+ proxy serves both on 19530."""
+    (an HTTP/1.1 method) to the REST server, as a 2.4+ proxy serves both on 19530. With REST
+    off (proxy.http.enabled: false) the port speaks only gRPC: an HTTP/1.1 client is cut off."""
     try:
         head = b""
         deadline = time.time() + 10
-        while len(head) < 3 and time.time() < deadline:
-            head = conn.recv(3, socket.MSG_PEEK)
+        # Enough to tell the preface, and the fake's own control paths, which stay served.
+        while len(head) < 12 and time.time() < deadline:
+            head = conn.recv(12, socket.MSG_PEEK)
             if not head:
                 conn.close()
                 return
-            if len(head) < 3:
+            if len(head) < 12:
                 time.sleep(0.01)
+        control = b" /_fake/" in head
+        if http_port is None and not head.startswith(b"PRI"):
+            if not control:
+                conn.close()
+                return
+            http_port = control_port
         port = grpc_port if head.startswith(b"PRI") else http_port
         back = socket.create_connection(("127.0.0.1", port))
     except OSError:
@@ -940,6 +948,7 @@ def main():
     ap.add_argument("--hold-import", type=float, default=0)
     ap.add_argument("--replicating", action="store_true")
     ap.add_argument("--max-jobs", type=int, default=1024)        # dataCoord.import.maxImportJobNum
+    ap.add_argument("--no-rest", action="store_true")            # proxy.http.enabled: false
     args = ap.parse_args()
     fake = Fake(args)
 
@@ -970,7 +979,8 @@ def main():
     print(f"fake_milvus_v24 {args.version} (TEST DOUBLE) on 127.0.0.1:{args.port}", flush=True)
     while True:
         conn, _ = lsock.accept()
-        threading.Thread(target=route, args=(conn, grpc_port, httpd.server_address[1]), daemon=True).start()
+        http_port = None if args.no_rest else httpd.server_address[1]
+        threading.Thread(target=route, args=(conn, grpc_port, http_port, httpd.server_address[1]), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ for record in map(json.loads, filter(str.strip, open(manifest))):
     if record.get("kind") != "group":
         continue
     c, p = record["collection"], record.get("partition", "_default")
-    files = [record["files"]["id"], record["files"]["data"]]
+    sent = record.get("objects") or record["files"]  # what mm-bulkinsert gives the server
+    files = [sent["id"], sent["data"]]
     collection = state["collections"].get(f"{db}/{c}")
     if collection is None:
         problems.append(f"{c}: no such collection")

@@ -35,11 +35,11 @@ bulk() { mm-bulkinsert -q --address "127.0.0.1:$port" --poll-interval 0.2 -j 3 "
 # run_until PATTERN JOURNAL ARGS...: mm-bulkinsert in the background, killed (-9) as soon as the
 # journal's last entry matches PATTERN.
 run_until() {
-  local pattern=$1 journal=$2 pid i
+  local pattern=$1 journal=$2 pid
   shift 2
   mm-bulkinsert -q --address "127.0.0.1:$port" --poll-interval 0.2 -j 3 --journal "$journal" "$@" "$SCRATCH/groups.jsonl" >/dev/null 2>&1 &
   pid=$!
-  for i in $(seq 1 300); do
+  for _ in $(seq 1 300); do
     [ -s "$journal" ] && tail -n 1 "$journal" | grep -q "$pattern" && break
     sleep 0.05
   done
@@ -122,6 +122,22 @@ rerun "2.6 failed job fixed" "$d.journal"
 exactly_once "2.6 failed job fixed"
 
 # 6. Refused before any import.
+# The REST API off (proxy.http.enabled: false) when the crash window needs it: one line naming the
+# group and how to check, nothing submitted again.
+d=$SCRATCH/norest
+fake "$d" --version v2.6.3 --hold-import 2 --no-rest
+run_until '"event":"submitting"' "$d.journal"
+held=$(grep -o '"group":"[^"]*"' "$d.journal" | tail -n 1 | cut -d'"' -f4)
+expect_error "2.6 without REST, killed inside Import" "import $held: an earlier run submitted it but its job id never reached the journal .*cannot be searched" \
+  bulk --journal "$d.journal" "$SCRATCH/groups.jsonl"
+[ "$(grep -c '"event":"submitting","group":"'"$held"'"' "$d.journal")" = 1 ] && pass "without REST: $held not submitted again" ||
+  fail "without REST: $held submitted again"
+# A group of 16 GiB or more with its headers: refused before it is submitted (exit 3).
+jq -c 'if .kind == "group" then .bytes = 17179869184 else . end' "$SCRATCH/groups.jsonl" >"$SCRATCH/huge.jsonl"
+d=$SCRATCH/huge
+fake "$d" --version v2.6.3
+expect_error "group of 16 GiB" "holds 16.0 GiB with its NumPy headers; Milvus imports less than 16 GiB per group" bulk --journal "$d.journal" "$SCRATCH/huge.jsonl"
+grep -q '"event":"submitting"' "$d.journal" && fail "16 GiB: a group was submitted" || pass "16 GiB: nothing submitted"
 collection=$(grep -m1 '"kind":"collection"' "$SCRATCH/groups.jsonl" | grep -o '"collection":"[^"]*"' | cut -d'"' -f4)
 dim=$(grep -m1 '"kind":"collection"' "$SCRATCH/groups.jsonl" | grep -o '"dim":[0-9]*' | cut -d: -f2)
 d=$SCRATCH/nullable
@@ -137,7 +153,24 @@ d=$SCRATCH/replicating
 fake "$d" --version v3.0.1 --replicating
 expect_error "3.0 under replication" "import in replicating cluster is not supported" bulk --journal "$d.journal" "$SCRATCH/groups.jsonl"
 
-# 7. Auth: the REST search of the crash window carries the same credentials.
+# 7. Through mm-upload: the probe imports a tiny group from where mm-upload writes, then removes it.
+d=$SCRATCH/probe
+fake "$d" --version v3.0.1
+mm-upload -q --backend local --dir "$SCRATCH/import" "$SCRATCH/groups.jsonl" >"$SCRATCH/uploaded.jsonl"
+if mm-bulkinsert --address "127.0.0.1:$port" --poll-interval 0.2 -j 3 --journal "$d.journal" "$SCRATCH/uploaded.jsonl" >/dev/null 2>"$SCRATCH/probe.err"; then
+  pass "3.0 through mm-upload: imported and verified"
+else
+  fail "3.0 through mm-upload: $(grep error: "$SCRATCH/probe.err")"
+fi
+grep -q "probe: Milvus 3.0.1 imported a probe group written to $SCRATCH/import" "$SCRATCH/probe.err" && pass "3.0: the probe ran first" ||
+  fail "3.0: no probe line: $(head -n 3 "$SCRATCH/probe.err")"
+left=$(find "$SCRATCH/import" -name '.mm-probe*'; curl -sS "http://127.0.0.1:$port/_fake/state" | jq -r '.collections | keys[]' | grep mm_probe_)
+[ -z "$left" ] && pass "3.0: no probe file or collection left" || fail "3.0: probe leftovers: $left"
+cp "$SCRATCH/groups.jsonl" "$SCRATCH/groups.orig" && cp "$SCRATCH/uploaded.jsonl" "$SCRATCH/groups.jsonl"
+exactly_once "3.0 through mm-upload"
+cp "$SCRATCH/groups.orig" "$SCRATCH/groups.jsonl"
+
+# 8. Auth: the REST search of the crash window carries the same credentials.
 d=$SCRATCH/auth
 fake "$d" --version v2.6.3 --auth --hold-import 2
 export MM_MILVUS_PASSWORD

@@ -36,8 +36,10 @@ int run(int argc, char** argv) {
   const auto& result = *parsed;
   if (!result.count("out")) bad_usage("--out DIR is required");
   const std::string out_dir = result["out"].as<std::string>();
-  const uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
+  uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
   if (group_bytes > kMaxGroupBytes) bad_usage("--group-size: at most 16G (Milvus 2.x imports at most 16 GiB per group)");
+  // 16G means as much as Milvus takes: its limit counts the NumPy headers too.
+  group_bytes = std::min(group_bytes, kMaxGroupPayload);
   const uint64_t chunk_bytes = cli::parse_size("--chunk-size", result["chunk-size"].as<std::string>());
   if (chunk_bytes == 0) bad_usage("--chunk-size: at least 1 byte");
   const unsigned jobs = result["jobs"].as<unsigned>();
@@ -51,10 +53,12 @@ int run(int argc, char** argv) {
   ManifestWriter out;
   GroupPlanner planner(group_bytes);
   Progress progress("converted", 0, 0);
-  TaskGroup tasks(jobs);
   std::mutex totals_mutex;
   std::map<std::pair<std::string, std::string>, PartitionTotals> totals;
   uint64_t reused = 0;
+  // Declared after everything its workers touch: an error that unwinds this function waits for
+  // them (~TaskGroup) before those are destroyed.
+  TaskGroup tasks(jobs);
 
   auto done = [&](const GroupWriter& group) {
     const GroupPlan& plan = group.plan();
@@ -107,16 +111,40 @@ int run(int argc, char** argv) {
   progress.finish();
 
   uint64_t rows = 0, groups = 0;
-  std::string parts;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("kind");
+  w.String("summary");
+  w.Key("tool");
+  w.String("mm-npy");
   for (const auto& [key, t] : totals) {
     rows += t.rows;
     groups += t.groups;
-    parts += std::string(parts.empty() ? "" : ",") + "{\"collection\":\"" + key.first + "\",\"partition\":\"" +
-             key.second + "\",\"rows\":" + std::to_string(t.rows) + ",\"groups\":" + std::to_string(t.groups) + "}";
   }
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-npy\",\"groups\":" + std::to_string(groups) +
-                 ",\"reused_groups\":" + std::to_string(reused) + ",\"rows\":" + std::to_string(rows) +
-                 ",\"partitions\":[" + parts + "]}");
+  w.Key("groups");
+  w.Uint64(groups);
+  w.Key("reused_groups");
+  w.Uint64(reused);
+  w.Key("rows");
+  w.Uint64(rows);
+  w.Key("partitions");
+  w.StartArray();
+  for (const auto& [key, t] : totals) {
+    w.StartObject();
+    w.Key("collection");
+    w.String(key.first.c_str(), rapidjson::SizeType(key.first.size()));
+    w.Key("partition");
+    w.String(key.second.c_str(), rapidjson::SizeType(key.second.size()));
+    w.Key("rows");
+    w.Uint64(t.rows);
+    w.Key("groups");
+    w.Uint64(t.groups);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  out.write_line(buffer.GetString());
   log_info(std::to_string(groups) + " groups (" + std::to_string(reused) + " complete from an earlier run), " +
            std::to_string(rows) + " rows");
   return kExitOk;

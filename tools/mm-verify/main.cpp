@@ -76,10 +76,16 @@ int run(int argc, char** argv) {
     matching += p.ok();
   }
   uint64_t sampled = checker.check_sample();
-  const auto& problems = checker.problems();
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-verify\",\"ok\":" + std::string(problems.empty() ? "true" : "false") +
+  std::vector<std::string> problems = checker.problems();
+  // Success is only what was established: every partition checked and matched.
+  if (partitions.empty())
+    problems.push_back(in.where() + ": no collection or partition records, so nothing was verified (give mm-verify what mm-meta | mm-scan print)");
+  const bool ok = problems.empty() && matching == partitions.size();
+  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-verify\",\"ok\":" + std::string(ok ? "true" : "false") +
                  ",\"partitions\":" + std::to_string(partitions.size()) + ",\"partitions_ok\":" + std::to_string(matching) +
                  ",\"live_1x\":" + std::to_string(live) + ",\"sampled\":" + std::to_string(sampled) + "}");
+  if (partitions.empty()) bad_data(problems.back());
+  if (!ok && problems.empty()) problems.push_back(std::to_string(partitions.size() - matching) + " partitions do not match");
   if (!problems.empty())
     fail(problems.front() + (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more problems)" : ""));
   log_info(std::to_string(matching) + " partitions hold exactly their " + std::to_string(live) + " live 1.x rows; " +

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR disable=SC2015 # pass and fail return 0: A && pass || fail is if-else
+# Hostile JSON to every reader of manifests and meta.json: a line cut short (the tool upstream
+# killed mid-line), a line that is not JSON, values of the wrong type where objects belong, and
+# nesting 200 000 deep. Each gets one error line naming the file (and line) with exit status 3,
+# never a crash: before, mm-npy freed memory its workers still wrote (cut line), a lookup on a
+# non-object aborted, and the recursive parser overflowed the stack.
+source "$(dirname "$0")/lib.sh"
+fx=$SCRATCH/fx
+$PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$fx" --seed 3 >/dev/null
+mm-meta -q --sqlite "$fx/db/meta.sqlite" >"$SCRATCH/meta.jsonl"
+mm-scan -q --tables "$fx/db/tables" "$SCRATCH/meta.jsonl" >"$SCRATCH/scan.jsonl"
+deep=$SCRATCH/deep.json
+$PY -c 'print("[" * 200000)' >"$deep"
+lines=$(wc -l <"$SCRATCH/scan.jsonl")
+
+# mm-npy with its workers busy when the bad line arrives; several runs, as the crash was racy.
+head -c -40 "$SCRATCH/scan.jsonl" >"$SCRATCH/cut.jsonl"
+{ cat "$SCRATCH/scan.jsonl"; echo 'not json'; } >"$SCRATCH/garbage.jsonl"
+for run in 1 2 3; do
+  rm -rf "$SCRATCH/npy"
+  expect_error "mm-npy, last line cut (run $run)" "cut.jsonl:$lines: not a JSON object" mm-npy -j 4 --chunk-size 1K --out "$SCRATCH/npy" "$SCRATCH/cut.jsonl"
+  expect_error "mm-npy, a line that is not JSON (run $run)" "garbage.jsonl:$((lines + 1)): not a JSON object" mm-npy -j 4 --chunk-size 1K --out "$SCRATCH/npy" "$SCRATCH/garbage.jsonl"
+done
+
+# Every manifest reader: nesting far too deep, and records whose members have the wrong type.
+expect_error "mm-scan, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-scan --tables "$fx/db/tables" "$deep"
+expect_error "mm-npy, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-npy --out "$SCRATCH/npy" "$deep"
+expect_error "mm-upload, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-upload --backend local --dir "$SCRATCH/up" "$deep"
+$PY -c 'print("{\"tool\":\"x\",\"level\":\"info\",\"message\":" + "[" * 100000 + "}")' | mm-progress --log-format text >/dev/null 2>&1 &&
+  pass "mm-progress passes a deep line through" || fail "mm-progress on a deep line: exit $?"
+echo '{"kind":"segment","collection":"c","segment_id":[1]}' >"$SCRATCH/type.jsonl"
+expect_error "mm-scan, segment_id not a string" "field \"segment_id\" missing or not a string" mm-scan --tables "$fx/db/tables" "$SCRATCH/type.jsonl"
+printf '%s\n' '{"kind":"group","collection":"c","partition":"p","name":"g","rows":1,"files":[1]}' >"$SCRATCH/group.jsonl"
+expect_error "mm-upload, files not an object" 'field "files" missing or empty' mm-upload --backend local --dir "$SCRATCH/up" "$SCRATCH/group.jsonl"
+
+# meta.json: members where objects belong, and nesting.
+for bad in '{"collections":[1]}' '["abc"]' '{"collections":[{"collection":"c","dim":8,"metric":1,"segments":[7]}]}' \
+  '{"collections":[{"collection":"c","dim":8,"metric":1,"partitions":["x"]}]}'; do
+  printf '%s\n' "$bad" >"$SCRATCH/meta.json"
+  expect_error "mm-meta --meta-json $bad" "meta.json" mm-meta --meta-json "$SCRATCH/meta.json"
+done
+cp "$deep" "$SCRATCH/meta.json"
+expect_error "mm-meta --meta-json, deep nesting" "meta.json: not a JSON object of at most 64 levels" mm-meta --meta-json "$SCRATCH/meta.json"
+
+# The Milvus-side readers, against the test double of a 2.6 server (they connect first).
+FAKE=$MM_SRC/scripts/test-fake-milvus.sh
+"$FAKE" start "$SCRATCH/fake" >/dev/null 2>&1 || fail "the fake Milvus did not start"
+cleanup_hooks+=("'$FAKE' stop '$SCRATCH/fake' >/dev/null 2>&1")
+addr=127.0.0.1:$(cat "$SCRATCH/fake/port")
+expect_error "mm-bulkinsert, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-bulkinsert --address "$addr" --journal "$SCRATCH/j1" "$deep"
+expect_error "mm-verify, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-verify --address "$addr" "$deep"
+mm-npy -q --out "$SCRATCH/npy" "$SCRATCH/scan.jsonl" | sed 's/"pieces":\[[^]]*\]/"pieces":[1]/' >"$SCRATCH/pieces.jsonl"
+expect_error "mm-bulkinsert, pieces of numbers" "expected a JSON object holding" mm-bulkinsert --no-probe --address "$addr" --journal "$SCRATCH/j2" "$SCRATCH/pieces.jsonl"
+grep '"kind":"segment"' "$SCRATCH/scan.jsonl" >"$SCRATCH/segments-only.jsonl"
+expect_error "mm-verify, segments without their collection" "comes before its collection or partition record" \
+  mm-verify --address "$addr" "$SCRATCH/segments-only.jsonl"
+: >"$SCRATCH/empty.jsonl"
+expect_error "mm-verify, nothing to verify" "empty.jsonl:0: no collection or partition records, so nothing was verified" \
+  mm-verify --address "$addr" "$SCRATCH/empty.jsonl"
+
+# Not JSON, but as hostile: a .rv that is a FIFO blocked mm-scan forever in open().
+seg_line=$(grep -m1 '"kind":"segment"' "$SCRATCH/scan.jsonl")
+seg=$(sed 's/.*"segment_id":"\([0-9]*\)".*/\1/' <<<"$seg_line")
+dir=$(sed 's/.*"dir":"\([^"]*\)".*/\1/' <<<"$seg_line")
+mv "$dir/$seg.rv" "$SCRATCH/rv.away"
+mkfifo "$dir/$seg.rv"
+expect_error "a FIFO as .rv" "$dir/$seg.rv: not a regular file" timeout 20 mm-scan --tables "$fx/db/tables" "$SCRATCH/meta.jsonl"
+rm "$dir/$seg.rv"
+mv "$SCRATCH/rv.away" "$dir/$seg.rv"
+finish
