@@ -1,13 +1,39 @@
 #include "npy/group_plan.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+
+#include "errors.hpp"
+#include "milvus1x/names.hpp"
 
 namespace mm::npy {
 
 GroupPlanner::GroupPlanner(uint64_t max_bytes) : max_bytes_(max_bytes) {}
 
+void GroupPlanner::check(const milvus1x::Segment& s) {
+  const std::string what = "segment " + s.segment_id + " of " + s.collection + "/" + s.partition;
+  for (const auto& name : {s.collection, s.partition})
+    if (!milvus1x::is_valid_2x_name(name)) bad_data(what + ": \"" + name.substr(0, 200) + "\" is not a Milvus 2.x name");
+  if (!seen_.insert(s.table_id + "/" + s.segment_id).second)
+    bad_data(what + " appears twice in the manifest: its rows would be imported twice");
+  auto shape = shapes_.emplace(s.collection, std::make_pair(s.dim, s.vector)).first->second;
+  if (shape != std::make_pair(s.dim, s.vector))
+    bad_data(what + " has " + milvus1x::vector_kind_name(s.vector) + " vectors of dim " + std::to_string(s.dim) +
+             ", the collection's earlier segments " + milvus1x::vector_kind_name(shape.second) + " of dim " + std::to_string(shape.first));
+  // live and rows come from a record: a wild value must not make the planner run away.
+  struct stat st;
+  const uint64_t row = milvus1x::row_bytes(s.dim, s.vector);
+  if (!s.rv.empty() && ::stat(s.rv.c_str(), &st) != 0) fail_errno(s.rv, "cannot stat the .rv of " + what, errno);
+  if (s.live > s.rows || (!s.rv.empty() && row > 0 && s.rows > uint64_t(st.st_size) / row))
+    bad_data(what + ": " + std::to_string(s.live) + " live of " + std::to_string(s.rows) + " rows, more than " + s.rv +
+             " holds (run mm-scan again)");
+}
+
 std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {
   std::vector<GroupPlan> done;
+  check(s);
   if (s.live == 0) return done;
   if (!open_.pieces.empty() && (open_.collection != s.collection || open_.partition != s.partition)) {
     auto closed = finish();

@@ -3,6 +3,8 @@
 // changes, or at the end of input, so groups flow downstream while the input still streams.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,14 +37,21 @@ struct GroupPlan {
 class GroupPlanner {
  public:
   explicit GroupPlanner(uint64_t max_bytes);
-  // Adds a scanned segment; returns the groups this completes.
+  // Adds a scanned segment; returns the groups this completes. Refuses (kExitBadData) a segment
+  // seen before (its rows would go in twice), one whose collection had another dimension or
+  // vector kind, names that are not 2.x names (they become directories), and live rows the
+  // segment's .rv cannot hold.
   std::vector<GroupPlan> add(const milvus1x::Segment& segment);
   // Closes the open group, if any.
   std::vector<GroupPlan> finish();
 
  private:
+  void check(const milvus1x::Segment& s);
+
   uint64_t max_bytes_;
   GroupPlan open_;
+  std::set<std::string> seen_;  // table_id/segment_id
+  std::map<std::string, std::pair<int, milvus1x::VectorKind>> shapes_;  // collection -> dim, kind
 };
 
 }  // namespace mm::npy

@@ -23,6 +23,18 @@ for run in 1 2 3; do
   expect_error "mm-npy, a line that is not JSON (run $run)" "garbage.jsonl:$((lines + 1)): not a JSON object" mm-npy -j 4 --chunk-size 1K --out "$SCRATCH/npy" "$SCRATCH/garbage.jsonl"
 done
 
+# Manifests that would import rows twice or make mm-npy plan without end: refused before a byte is written.
+seg_line=$(grep -m1 '"kind":"segment".*"live":[1-9]' "$SCRATCH/scan.jsonl")
+seg=$(sed 's/.*"segment_id":"\([0-9]*\)".*/\1/' <<<"$seg_line")
+{ grep -v '"kind":"segment"' "$SCRATCH/scan.jsonl"; echo "$seg_line"; echo "$seg_line"; } >"$SCRATCH/twice.jsonl"
+expect_error "mm-npy, the same segment twice" "segment $seg of .* appears twice in the manifest" mm-npy --out "$SCRATCH/npy2" "$SCRATCH/twice.jsonl"
+{ grep -v '"kind":"segment"' "$SCRATCH/scan.jsonl"; sed 's/"live":[0-9]*/"live":9223372036854775807/' <<<"$seg_line"; } >"$SCRATCH/wild.jsonl"
+expect_error "mm-npy, live beyond the file" "segment $seg of .*: 9223372036854775807 live of .* rows" timeout 20 mm-npy --out "$SCRATCH/npy2" "$SCRATCH/wild.jsonl"
+{ grep -v '"kind":"segment"' "$SCRATCH/scan.jsonl"; sed 's/"collection":"[^"]*"/"collection":"..\/..\/escaped"/' <<<"$seg_line"; } >"$SCRATCH/escape.jsonl"
+expect_error "mm-npy, a collection name that leaves --out" 'is not a Milvus 2.x name' mm-npy --out "$SCRATCH/npy2/x" "$SCRATCH/escape.jsonl"
+[ ! -e "$SCRATCH/escaped" ] && [ ! -e "$SCRATCH/npy2/escaped" ] && pass "nothing written outside --out" || fail "mm-npy wrote outside --out"
+expect_error "mm-npy --group-size 0" "--group-size: at least 1 byte" mm-npy --group-size 0 --out "$SCRATCH/npy2" "$SCRATCH/scan.jsonl"
+
 # Every manifest reader: nesting far too deep, and records whose members have the wrong type.
 expect_error "mm-scan, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-scan --tables "$fx/db/tables" "$deep"
 expect_error "mm-npy, deep nesting" "deep.json:1: not a JSON object of at most 64 levels" mm-npy --out "$SCRATCH/npy" "$deep"

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "errors.hpp"
 #include "npy/group_plan.hpp"
 
 using namespace mm::npy;
@@ -56,4 +57,29 @@ BOOST_AUTO_TEST_CASE(a_new_partition_closes_the_group_and_empty_segments_vanish)
   BOOST_TEST(total_rows(last) == 2u);
   BOOST_TEST(last[0].partition == "p");
   BOOST_TEST(planner.finish().empty());
+}
+
+BOOST_AUTO_TEST_CASE(planner_refuses_what_would_import_rows_twice_or_run_away) {
+  {
+    GroupPlanner planner(160);
+    planner.add(segment("1", 3));
+    BOOST_CHECK_THROW(planner.add(segment("1", 3)), mm::Error);  // the same segment again
+  }
+  {
+    GroupPlanner planner(160);
+    planner.add(segment("1", 3));
+    Segment binary = segment("2", 3);
+    binary.vector = mm::milvus1x::VectorKind::Binary;
+    binary.dim = 64;  // also 8 bytes a row: would have shared a group
+    BOOST_CHECK_THROW(planner.add(binary), mm::Error);
+  }
+  {
+    GroupPlanner planner(160);
+    Segment wild = segment("3", 3);
+    wild.live = 9223372036854775807ull;  // more live rows than rows
+    BOOST_CHECK_THROW(planner.add(wild), mm::Error);
+    Segment escape = segment("4", 3);
+    escape.collection = "../../escaped";
+    BOOST_CHECK_THROW(planner.add(escape), mm::Error);
+  }
 }

@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   const std::string out_dir = result["out"].as<std::string>();
   uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
   if (group_bytes > kMaxGroupBytes) bad_usage("--group-size: at most 16G (Milvus 2.x imports at most 16 GiB per group)");
+  if (group_bytes == 0) bad_usage("--group-size: at least 1 byte");
   // 16G means as much as Milvus takes: its limit counts the NumPy headers too.
   group_bytes = std::min(group_bytes, kMaxGroupPayload);
   const uint64_t chunk_bytes = cli::parse_size("--chunk-size", result["chunk-size"].as<std::string>());
