@@ -100,6 +100,10 @@ void BulkImporter::on_group(rapidjson::Document& r) {
 
   ScheduledGroup group;
   group.key = collection + "/" + partition + "/" + name;
+  if (!seen_.insert(group.key).second) {
+    log_warning("group " + group.key + " appears again in the manifest: imported once, counted once");
+    return;
+  }
   group.target = {collection, partition,
                   {get_string(r[source], options_.id_field.c_str()), get_string(r[source], options_.vector_field.c_str())}};
   group.rows = get_uint(r, "rows");

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -66,6 +67,7 @@ class BulkImporter {
   ImportScheduler scheduler_;
   PostImport post_;
   std::map<std::string, std::string> records_;  // group key -> its record, until the import completes
+  std::set<std::string> seen_;                  // group keys of this run
   uint64_t earlier_groups_ = 0, earlier_rows_ = 0;  // completed by earlier runs
   std::optional<std::pair<storage::StoreSpec, std::string>> store_;  // where mm-upload writes, and its prefix
   bool probed_ = false;

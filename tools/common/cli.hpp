@@ -53,6 +53,32 @@ inline const char* kCommonExitCodes =
     "  2  usage: bad flags or configuration\n"
     "  3  bad input data: files or metadata that fail validation\n";
 
+// options.parse, with the flag named when its value cannot be read: cxxopts names only the value
+// ("Argument '-1' failed to parse").
+inline cxxopts::ParseResult parse_flags(cxxopts::Options& options, int argc, char** argv) {
+  try {
+    return options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+    std::string value = e.what();
+    const std::string head = "Argument ", tail = " failed to parse";
+    if (value.rfind(head, 0) != 0 || value.size() < head.size() + tail.size()) throw;
+    value = value.substr(head.size(), value.size() - head.size() - tail.size());
+    for (const std::string quote : {"\xE2\x80\x98", "\xE2\x80\x99", "'"}) {  // the quotes cxxopts puts around it
+      if (value.rfind(quote, 0) == 0) value.erase(0, quote.size());
+      if (value.size() >= quote.size() && value.compare(value.size() - quote.size(), quote.size(), quote) == 0)
+        value.erase(value.size() - quote.size());
+    }
+    std::string flag = "a flag";
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg == value && i > 1 && argv[i - 1][0] == '-') flag = argv[i - 1];
+      auto eq = arg.find('=');
+      if (arg.rfind("-", 0) == 0 && eq != std::string::npos && arg.substr(eq + 1) == value) flag = arg.substr(0, eq);
+    }
+    bad_usage(flag + ": cannot read \"" + value.substr(0, 200) + "\" (see " + options.program() + " --help)");
+  }
+}
+
 // For the tools that filter a manifest: adds the MANIFEST operand and the common options, parses,
 // and handles --help/--version (then returns nothing: exit 0). Extra operands are a usage error.
 inline std::optional<cxxopts::ParseResult> parse_manifest_tool(cxxopts::Options& options, int argc, char** argv) {
@@ -61,7 +87,7 @@ inline std::optional<cxxopts::ParseResult> parse_manifest_tool(cxxopts::Options&
                          cxxopts::value<std::string>()->default_value("-"), "MANIFEST");
   options.parse_positional({"manifest"});
   add_common_options(options);
-  auto result = options.parse(argc, argv);
+  auto result = parse_flags(options, argc, argv);
   if (handle_common_options(options, result, kCommonExitCodes)) return std::nullopt;
   if (!result.unmatched().empty())
     bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (one MANIFEST at most)");

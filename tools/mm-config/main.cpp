@@ -30,7 +30,7 @@ int run(int argc, char** argv) {
     ("env", "validate FILE and print one 'export NAME=value' line per setting (defaults applied; secrets only when set)", cxxopts::value<std::string>(), "FILE")
     ("list-keys", "print every known key with its type, default and variable name");
   cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
+  auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
   if (!result.unmatched().empty()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
   const int actions = int(result.count("check") + result.count("env") + result.count("list-keys"));

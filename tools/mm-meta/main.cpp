@@ -44,7 +44,7 @@ int run(int argc, char** argv) {
     ("collections", "only these collections (comma-separated); an unknown name is an error", cxxopts::value<std::string>(), "A,B")
     ("export-json", "also write a meta.json that milvus-migration accepts", cxxopts::value<std::string>(), "PATH");
   cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
+  auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
   if (result.unmatched().size()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
 

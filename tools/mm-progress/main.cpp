@@ -137,7 +137,7 @@ int run(int argc, char** argv) {
     ("mode", "bars (a live block, needs a terminal), lines (plain lines), or auto: bars when stderr is a terminal", cxxopts::value<std::string>()->default_value("auto"), "MODE")
     ("interval", "lines: seconds between a stage's progress lines", cxxopts::value<double>()->default_value("5"), "S");
   cli::add_common_options(options);
-  auto result = options.parse(argc, argv);
+  auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, kExitCodes)) return kExitOk;
   if (!result.unmatched().empty()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\" (input is stdin)");
   const std::string mode = result["mode"].as<std::string>();
