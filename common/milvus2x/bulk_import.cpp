@@ -86,7 +86,14 @@ void BulkImporter::probe_once() {
     log_debug("probe: no store record in the manifest (mm-upload writes one), so no probe");
     return;
   }
-  auto store = options_.open_probe_store(store_->first);
+  std::unique_ptr<storage::ObjectStore> store;
+  try {
+    store = options_.open_probe_store(store_->first);
+  } catch (const Error& e) {
+    // The probe only warns early; without the store's credentials it cannot run, the import can.
+    log_warning("probe skipped: " + std::string(e.what()) + " (give mm-bulkinsert the credentials mm-upload has, or --no-probe)");
+    return;
+  }
   run_import_probe(client_, server_, *store, store_->first, store_->second, std::min(options_.stall_timeout_seconds, 600));
 }
 
