@@ -88,5 +88,20 @@ sed 's/"collection":"bits_jac","dim":64/"collection":"bits_jac","dim":128/' "$SC
 expect_error "dimension mismatch" "collection bits_jac exists with an incompatible schema: field data is not a BinaryVector of dim 128" \
   mm-bulkinsert --address "$addr" --journal "$SCRATCH/j3" "$SCRATCH/bad-dim.jsonl"
 
+# Through mm-upload: the probe imports a 2-row group from where mm-upload put the files, then
+# removes it and its throw-away collection, before the first real import.
+mm-upload -q --backend local --dir "$SCRATCH/import" "$SCRATCH/docs.jsonl" >"$SCRATCH/docs-up.jsonl"
+mm-bulkinsert --address "$addr" --poll-interval 0.3 --database probe_db --journal "$SCRATCH/j6" "$SCRATCH/docs-up.jsonl" >/dev/null 2>"$SCRATCH/probe.err" &&
+  grep -q "probe: Milvus 2\.[23]\.[0-9]* imported a probe group written to $SCRATCH/import" "$SCRATCH/probe.err" &&
+  pass "the probe ran before the first import" || fail "probe: $(grep -E 'probe|error' "$SCRATCH/probe.err")"
+left=$(find "$SCRATCH/import" -name '.mm-probe*'; $VENV_PY - "$port" <<'PY'
+import sys
+from pymilvus import connections, utility
+connections.connect(uri=f"http://127.0.0.1:{sys.argv[1]}", db_name="probe_db")
+print("\n".join(c for c in utility.list_collections() if c.startswith("mm_probe_")))
+PY
+)
+[ -z "$left" ] && pass "the probe left no file or collection" || fail "probe leftovers: $left"
+
 expect_error "Milvus down" "milvus 127.0.0.1:1: GetVersion: server unavailable" mm-bulkinsert --address 127.0.0.1:1 --timeout 5 --journal "$SCRATCH/j4" "$SCRATCH/groups.jsonl"
 finish
