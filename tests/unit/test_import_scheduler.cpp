@@ -134,6 +134,13 @@ std::vector<std::string> run(ModelServer& server, const std::string& journal_pat
   return done;
 }
 
+// A journal left by a run that crashed right after noting these groups as submitting.
+void crashed_while_submitting(const std::string& journal_path, const std::vector<ScheduledGroup>& groups) {
+  ImportJournal journal(journal_path);
+  journal.record_baseline("c", "p", 0);
+  for (const auto& g : groups) journal.record_submitting(g.key, "c", "p", g.rows, g.pieces);
+}
+
 void expect_rows(ModelServer& server, int64_t rows) { BOOST_TEST((server.rows[{"c", "p"}]) == rows); }
 
 }  // namespace
@@ -180,11 +187,7 @@ BOOST_AUTO_TEST_CASE(scheduler_finds_a_job_whose_id_never_reached_the_journal) {
   TempPath j;
   auto g = group("g0", 10);
   server.rows_of[g.target.files[0]] = 10;
-  {
-    ImportJournal journal(j.path);
-    journal.record_baseline("c", "p", 0);
-    journal.record_submitting(g.key, "c", "p", 10, g.pieces);
-  }
+  crashed_while_submitting(j.path, {g});
   server.accept_silently(g.target, false);  // the crash: the server has the job, the journal not its id
   BOOST_TEST(run(server, j.path, {g}).size() == 1u);
   BOOST_TEST(server.submits[g.target.files[0]] == 1);
@@ -198,11 +201,7 @@ BOOST_AUTO_TEST_CASE(scheduler_settles_a_forgotten_job_by_the_row_count) {
     TempPath j;
     auto g = group("g0", 10);
     server.rows_of[g.target.files[0]] = 10;
-    {
-      ImportJournal journal(j.path);
-      journal.record_baseline("c", "p", 0);
-      journal.record_submitting(g.key, "c", "p", 10, g.pieces);
-    }
+    crashed_while_submitting(j.path, {g});
     if (present) server.forgotten.insert(server.accept_silently(g.target, true));
     BOOST_TEST(run(server, j.path, {g}).size() == 1u);
     BOOST_TEST(server.submits[g.target.files[0]] == 1);  // present: by the silent job; absent: by this run
@@ -243,12 +242,7 @@ BOOST_AUTO_TEST_CASE(scheduler_refuses_to_guess_when_the_count_fits_several_ways
   auto a = group("a", 10), b = group("b", 10, 10);
   server.rows_of[a.target.files[0]] = 10;
   server.rows_of[b.target.files[0]] = 10;
-  {
-    ImportJournal journal(j.path);
-    journal.record_baseline("c", "p", 0);
-    journal.record_submitting(a.key, "c", "p", 10, a.pieces);
-    journal.record_submitting(b.key, "c", "p", 10, b.pieces);
-  }
+  crashed_while_submitting(j.path, {a, b});
   server.forgotten.insert(server.accept_silently(a.target, true));  // one of the two is in: which?
   try {
     run(server, j.path, {a, b});
@@ -265,11 +259,7 @@ BOOST_AUTO_TEST_CASE(scheduler_stops_when_the_job_list_cannot_be_searched) {
   TempPath j;
   auto g = group("g0", 10);
   server.rows_of[g.target.files[0]] = 10;
-  {
-    ImportJournal journal(j.path);
-    journal.record_baseline("c", "p", 0);
-    journal.record_submitting(g.key, "c", "p", 10, g.pieces);
-  }
+  crashed_while_submitting(j.path, {g});
   server.rest_down = true;
   try {
     run(server, j.path, {g});
