@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include "errors.hpp"
+
 namespace mm {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -35,6 +37,18 @@ class ManifestReader {
   std::string line_;
   uint64_t line_no_ = 0;
 };
+
+// Runs `work` on the record `in` just read: a bad-data error it throws (exit 3) gets the
+// manifest's FILE:LINE in front, so a hand-made or damaged manifest says where.
+template <typename Work>
+void at_record(const ManifestReader& in, Work&& work) {
+  try {
+    work();
+  } catch (const Error& e) {
+    if (e.exit_code() != kExitBadData) throw;
+    throw Error(e.exit_code(), in.where() + ": " + e.what());
+  }
+}
 
 // Writes whole lines to stdout; safe to call from several threads.
 class ManifestWriter {

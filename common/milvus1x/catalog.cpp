@@ -9,7 +9,7 @@
 
 namespace mm::milvus1x {
 
-bool is_binary_metric(int metric) { return metric >= 3 && metric <= 7; }
+bool is_binary_metric(int64_t metric) { return metric >= 3 && metric <= 7; }
 
 const char* metric_name(int metric) {
   static const char* names[] = {"INVALID", "L2", "IP", "HAMMING", "JACCARD", "TANIMOTO", "SUBSTRUCTURE", "SUPERSTRUCTURE"};
@@ -27,7 +27,7 @@ const char* vector_kind_name(VectorKind kind) { return kind == VectorKind::Binar
 VectorKind parse_vector_kind(const std::string& text) {
   if (text == "float") return VectorKind::Float;
   if (text == "binary") return VectorKind::Binary;
-  bad_data("unknown vector kind \"" + text + "\" (expected float or binary)");
+  bad_data("unknown vector kind " + quoted(text) + " (expected float or binary)");
 }
 
 uint64_t row_bytes(int dim, VectorKind kind) {
@@ -41,34 +41,68 @@ bool numeric_less(const std::string& a, const std::string& b) {
   return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
-bool is_live_file_type(int file_type) {
+bool is_live_file_type(int64_t file_type) {
   return file_type == -1 || file_type == kFileRaw || file_type == kFileToIndex || file_type == kFileBackup;
 }
 
-Collection collection_from_row(const TableRow& row) {
+// "SOURCE: ORIGIN" for messages about one row.
+std::string at(const MetaRows& rows, const std::string& origin) { return rows.source + ": " + origin; }
+
+void check_table_id(const MetaRows& rows, const TableRow& row) {
+  if (!is_table_id(row.table_id))
+    bad_data(at(rows, row.origin) + ": table_id " + quoted(row.table_id) +
+             " is neither a decimal number nor a collection name (letters, digits and '_')");
+}
+
+void check_text(const MetaRows& rows, const std::string& origin, const char* column, const std::string& value) {
+  if (!is_valid_utf8(value)) bad_data(at(rows, origin) + ": " + column + " " + quoted(value) + " is not valid UTF-8");
+}
+
+void check_range(const MetaRows& rows, const TableRow& row, const char* column, int64_t value, int64_t low,
+                 int64_t high, const char* what) {
+  if (value < low || value > high)
+    bad_data(at(rows, row.origin) + ": " + column + " " + std::to_string(value) + " is not " +
+             what + " (" + std::to_string(low) + " to " + std::to_string(high) + ")");
+}
+
+Collection collection_from_row(const MetaRows& rows, const TableRow& row) {
+  if (!is_valid_utf8(row.table_id) || !is_valid_2x_name(row.table_id))
+    bad_data(at(rows, row.origin) + ": collection name " + quoted(row.table_id) +
+             " is not a valid Milvus 2.x name (letters, digits and '_')");
+  check_range(rows, row, "dimension", row.dimension, 1, kMaxDimension, "a 1.x dimension");
+  check_range(rows, row, "metric_type", row.metric_type, kMinMetric, kMaxMetric, "a 1.x metric type");
+  check_range(rows, row, "engine_type", row.engine_type, kMinEngine, kMaxEngine, "a 1.x engine type");
+  check_text(rows, row.origin, "index_params", row.index_params);
+  check_text(rows, row.origin, "version", row.version);
   Collection c;
   c.name = row.table_id;
-  c.dim = row.dimension;
-  c.metric = row.metric_type;
-  c.vector = is_binary_metric(row.metric_type) ? VectorKind::Binary : VectorKind::Float;
-  c.engine_type = row.engine_type;
+  c.dim = int(row.dimension);
+  c.metric = int(row.metric_type);
+  c.vector = is_binary_metric(c.metric) ? VectorKind::Binary : VectorKind::Float;
+  c.engine_type = int(row.engine_type);
   c.index_params = row.index_params;
   c.index_file_size = row.index_file_size;
   c.flag = row.flag;
   c.created_on = row.created_on;
   c.version = row.version;
-  if (!is_valid_2x_name(c.name))
-    bad_data("meta: collection name \"" + c.name + "\" is not a valid Milvus 2.x name (letters, digits and '_')");
-  if (c.dim <= 0) bad_data("meta: collection " + c.name + " has dimension " + std::to_string(c.dim));
   if (c.vector == VectorKind::Binary && c.dim % 8 != 0)
-    bad_data("meta: binary collection " + c.name + " has dimension " + std::to_string(c.dim) +
+    bad_data(at(rows, row.origin) + ": binary collection " + c.name + " has dimension " + std::to_string(c.dim) +
              ", which is not a multiple of 8 bits");
   return c;
 }
 
+// The names for a message, cut to about 200 characters.
 std::string known_names(const std::map<std::string, Collection>& live) {
   std::string list;
-  for (const auto& [name, c] : live) list += (list.empty() ? "" : ", ") + name;
+  size_t left = live.size();
+  for (const auto& [name, c] : live) {
+    if (list.size() > 200) {
+      list += ", ... (" + std::to_string(left) + " more)";
+      break;
+    }
+    list += (list.empty() ? "" : ", ") + name;
+    --left;
+  }
   return list.empty() ? "none" : list;
 }
 
@@ -82,21 +116,32 @@ struct Owner {
 
 Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& only,
                        const std::function<void(const std::string&)>& note) {
+  std::map<std::string, const TableRow*> by_id;
+  for (const auto& row : rows.tables) {
+    if (row.state != kStateNormal && row.state != kStateDropped)
+      bad_data(at(rows, row.origin) + ": state " + std::to_string(row.state) +
+               " is neither 0 (normal) nor 1 (dropped)");
+    auto [first, inserted] = by_id.emplace(row.table_id, &row);
+    if (!inserted)
+      bad_data(rows.source + ": table_id " + shown_name(row.table_id) + " listed twice (" + first->second->origin + " and " +
+               row.origin + ")");
+  }
+
   std::map<std::string, Collection> live;
   std::set<std::string> dropped;
   for (const auto& row : rows.tables) {
     if (!row.owner_table.empty()) continue;
     if (row.state == kStateNormal)
-      live.emplace(row.table_id, collection_from_row(row));
+      live.emplace(row.table_id, collection_from_row(rows, row));
     else
       dropped.insert(row.table_id);
   }
-  for (const auto& name : dropped) note("skipping dropped collection " + name);
+  for (const auto& name : dropped) note("skipping dropped collection " + shown_name(name));
 
   std::set<std::string> wanted;
   for (const auto& name : only) {
     if (!live.count(name))
-      bad_usage("unknown collection \"" + name + "\"" + (dropped.count(name) ? " (it was dropped in 1.x)" : "") +
+      bad_usage("unknown collection " + quoted(name) + (dropped.count(name) ? " (it was dropped in 1.x)" : "") +
                 "; collections present: " + known_names(live));
     wanted.insert(name);
   }
@@ -113,7 +158,8 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
   std::map<std::pair<std::string, std::string>, std::string> name_taken;  // (collection, 2.x name) -> tag
   for (const auto& row : rows.tables) {
     if (row.owner_table.empty()) continue;
-    const std::string what = "partition \"" + row.partition_tag + "\" (" + row.table_id + ") of " + row.owner_table;
+    const std::string what = "partition " + quoted(row.partition_tag) + " (" + shown_name(row.table_id) + ") of " +
+                             shown_name(row.owner_table);
     auto owner = live.find(row.owner_table);
     if (row.state != kStateNormal) {
       note("skipping dropped " + what);
@@ -124,12 +170,14 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
       continue;
     }
     if (!is_wanted(row.owner_table)) continue;
+    check_table_id(rows, row);
+    check_text(rows, row.origin, "partition_tag", row.partition_tag);
     // 1.1.2 routes the explicit tag "_default" to the default partition; older rows merge there too.
     std::string name = row.partition_tag == "_default" ? "_default" : partition_name_for_tag(row.partition_tag);
     auto [taken, inserted] = name_taken.emplace(std::make_pair(row.owner_table, name), row.partition_tag);
     if (!inserted && name != "_default")
-      bad_data("meta: partitions \"" + taken->second + "\" and \"" + row.partition_tag + "\" of " + row.owner_table +
-               " both map to the 2.x name " + name);
+      bad_data(rows.source + ": partitions " + quoted(taken->second) + " and " + quoted(row.partition_tag) + " of " +
+               row.owner_table + " both map to the 2.x name " + name);
     catalog.partitions.push_back(Partition{row.owner_table, row.partition_tag, name, row.table_id});
   }
   std::sort(catalog.partitions.begin(), catalog.partitions.end(), [](const Partition& a, const Partition& b) {
@@ -142,7 +190,7 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
     owners[p.table_id] = Owner{by_name, p.name, p.tag};
   }
 
-  std::set<std::pair<std::string, std::string>> seen;
+  std::map<std::pair<std::string, std::string>, const FileRow*> seen;  // (table_id, segment_id) -> its row
   size_t unowned = 0;
   for (const auto& f : rows.files) {
     if (!is_live_file_type(f.file_type)) continue;
@@ -151,12 +199,23 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
       if (!live.count(f.table_id)) ++unowned;  // files of filtered-out collections are not news
       continue;
     }
+    const std::string where = at(rows, f.origin) + " (of table " + f.table_id + ")";
+    if (!is_decimal_id(f.segment_id))
+      bad_data(where + ": segment_id " + quoted(f.segment_id) + " is not a decimal number (a 1.x segment id)");
+    if (!is_decimal_id(f.file_id))
+      bad_data(where + ": file_id " + quoted(f.file_id) + " is not a decimal number (a 1.x file id)");
     if (f.file_id != f.segment_id)
-      bad_data("meta: TableFiles row of segment " + f.segment_id + " in " + f.table_id + " has file_type " +
-               std::to_string(f.file_type) + " but file_id " + f.file_id + " (a raw-data row must have file_id == segment_id)");
-    if (!seen.emplace(f.table_id, f.segment_id).second)
-      bad_data("meta: segment " + f.segment_id + " in " + f.table_id +
-               " has more than one RAW/TO_INDEX/BACKUP row in TableFiles");
+      bad_data(where + ": segment " + f.segment_id + " has file_type " + std::to_string(f.file_type) + " but file_id " +
+               f.file_id + " (a raw-data row must have file_id == segment_id)");
+    auto [first, inserted] = seen.emplace(std::make_pair(f.table_id, f.segment_id), &f);
+    if (!inserted) {
+      if (f.file_type == -1)  // meta.json: the same segment written twice
+        bad_data(rows.source + ": segment " + f.segment_id + " of table " + f.table_id + " listed twice (" +
+                 first->second->origin + " and " + f.origin + ")");
+      bad_data(rows.source + ": " + first->second->origin + " and " + f.origin + " both hold segment " + f.segment_id +
+               " of table " + f.table_id + " (file_type " + std::to_string(first->second->file_type) + " and " +
+               std::to_string(f.file_type) + "); a 1.x segment has one RAW, TO_INDEX or BACKUP row");
+    }
     const Collection& c = *owner->second.collection;
     Segment s;
     s.collection = c.name;
@@ -164,7 +223,7 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
     s.tag = owner->second.tag;
     s.table_id = f.table_id;
     s.segment_id = f.segment_id;
-    s.file_type = f.file_type;
+    s.file_type = int(f.file_type);
     s.row_count = f.row_count;
     s.file_size = f.file_size;
     s.dim = c.dim;
@@ -265,19 +324,37 @@ std::string to_json(const Partition& p) { return record_json(p); }
 std::string to_json(const Segment& s) { return record_json(s); }
 
 Segment segment_from_record(const rapidjson::Value& r) {
+  // get_string() and friends name the field in their errors as "segment record: field ...".
+  auto fail_record = [](const std::string& what) { bad_data("segment record: " + what); };
   Segment s;
   s.collection = get_string(r, "collection");
   s.partition = get_string_or(r, "partition", "_default");
   s.tag = get_string_or(r, "tag", "");
   s.table_id = get_string_or(r, "table_id", s.collection);
   s.segment_id = get_string(r, "segment_id");
-  s.file_type = r.HasMember("file_type") ? int(get_int(r, "file_type")) : -1;
+  for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"collection", s.collection},
+                                     {"partition", s.partition}, {"tag", s.tag}})
+    if (!is_valid_utf8(value)) fail_record(std::string(field) + " " + quoted(value) + " is not valid UTF-8");
+  if (!is_decimal_id(s.segment_id))
+    fail_record("segment_id " + quoted(s.segment_id) + " is not a decimal number (a 1.x segment id)");
+  if (!is_table_id(s.table_id))
+    fail_record("table_id " + quoted(s.table_id) + " is neither a decimal number nor a collection name");
+  const std::string what = "segment " + s.segment_id + ": ";
+  const int64_t file_type = r.HasMember("file_type") ? get_int(r, "file_type") : -1;
+  if (!is_live_file_type(file_type))
+    fail_record(what + "file_type " + std::to_string(file_type) + " is not -1, 1 (RAW), 2 (TO_INDEX) or 7 (BACKUP)");
+  s.file_type = int(file_type);
   s.row_count = r.HasMember("row_count") ? get_int(r, "row_count") : 0;
   s.file_size = r.HasMember("file_size") ? get_int(r, "file_size") : 0;
-  s.dim = int(get_int(r, "dim"));
-  s.vector = parse_vector_kind(get_string(r, "vector"));
-  if (s.dim <= 0 || (s.vector == VectorKind::Binary && s.dim % 8 != 0))
-    bad_data("segment " + s.segment_id + ": invalid dimension " + std::to_string(s.dim));
+  const int64_t dim = get_int(r, "dim");
+  const std::string vector = get_string(r, "vector");
+  if (vector != "float" && vector != "binary")
+    fail_record(what + "unknown vector kind " + quoted(vector) + " (expected float or binary)");
+  s.vector = parse_vector_kind(vector);
+  if (dim <= 0 || dim > kMaxDimension || (s.vector == VectorKind::Binary && dim % 8 != 0))
+    fail_record(what + "invalid dimension " + std::to_string(dim) + " (1 to " + std::to_string(kMaxDimension) +
+                (s.vector == VectorKind::Binary ? ", a multiple of 8 for binary)" : ")"));
+  s.dim = int(dim);
   if (r.HasMember("rv")) {
     s.scanned = true;
     s.dir = get_string(r, "dir");
@@ -287,6 +364,9 @@ Segment segment_from_record(const rapidjson::Value& r) {
     s.rows = get_uint(r, "rows");
     s.deleted = get_uint(r, "deleted");
     s.live = get_uint(r, "live");
+    if (s.deleted > s.rows || s.live != s.rows - s.deleted)
+      fail_record(what + "live " + std::to_string(s.live) + " is not rows " + std::to_string(s.rows) + " minus deleted " +
+                  std::to_string(s.deleted));
   }
   return s;
 }

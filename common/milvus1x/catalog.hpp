@@ -17,8 +17,13 @@ enum class VectorKind { Float, Binary };
 
 // Tables.state, TableFiles.file_type and metric_type values, the same in 0.9.0 … 1.1.x.
 constexpr int kStateNormal = 0;
+constexpr int kStateDropped = 1;  // TO_DELETE
 constexpr int kFileRaw = 1, kFileToIndex = 2, kFileBackup = 7;
-bool is_binary_metric(int metric);
+// What Milvus 1.x accepts: dimension 1 to 32768 (in bits for binary vectors, then a multiple of 8),
+// metric_type 1 (L2) to 7 (SUPERSTRUCTURE), engine_type 0 (INVALID) to 12 (ANNOY).
+constexpr int64_t kMaxDimension = 32768;
+constexpr int64_t kMinMetric = 1, kMaxMetric = 7, kMinEngine = 0, kMaxEngine = 12;
+bool is_binary_metric(int64_t metric);
 const char* metric_name(int metric);
 const char* engine_name(int engine_type);
 const char* vector_kind_name(VectorKind kind);
@@ -26,17 +31,19 @@ VectorKind parse_vector_kind(const std::string& text);
 // Bytes of one row in .rv: 4·dim for float, dim/8 for binary (dim in bits).
 uint64_t row_bytes(int dim, VectorKind kind);
 
-// One row of the Tables table (collections and partitions alike).
+// One row of the Tables table (collections and partitions alike). Integers are kept as the source
+// holds them (64 bits) and range-checked by select_catalog(), never cut to fit.
 struct TableRow {
+  std::string origin;  // where the row is, for messages: "Tables row id=3 (films_l2)", "collection c"
   std::string table_id;
-  int state = 0;
-  int dimension = 0;
+  int64_t state = 0;
+  int64_t dimension = 0;
   int64_t created_on = 0;
   int64_t flag = 0;
   int64_t index_file_size = 0;
-  int engine_type = 0;
+  int64_t engine_type = 0;
   std::string index_params;
-  int metric_type = 0;
+  int64_t metric_type = 0;
   std::string owner_table;
   std::string partition_tag;
   std::string version;
@@ -44,15 +51,17 @@ struct TableRow {
 
 // One row of TableFiles. file_type is -1 when unknown (meta.json does not carry it).
 struct FileRow {
+  std::string origin;  // "TableFiles row id=19", "collection c, segments[2]"
   std::string table_id;
   std::string segment_id;
   std::string file_id;
-  int file_type = 0;
+  int64_t file_type = 0;
   int64_t row_count = 0;
   int64_t file_size = 0;
 };
 
 struct MetaRows {
+  std::string source;  // the file or server the rows came from, first in every message about them
   std::vector<TableRow> tables;
   std::vector<FileRow> files;
 };
@@ -101,7 +110,9 @@ struct Catalog {
   std::vector<Segment> segments;
 };
 
-// Applies the 1.x selection rules. `only` filters collections by name (empty: all); an unknown
+// Applies the 1.x selection rules and checks every value it takes (ids safe in paths, integers in
+// range, text valid UTF-8, no table or segment listed twice); a violation is a kExitBadData error
+// naming rows.source and the row. `only` filters collections by name (empty: all); an unknown
 // name is a usage error. Skipped rows are reported through `note` (one human line each).
 Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& only,
                        const std::function<void(const std::string&)>& note);
@@ -113,6 +124,10 @@ void write_record(JsonWriter& w, const Segment& s);
 std::string to_json(const Collection& c);
 std::string to_json(const Partition& p);
 std::string to_json(const Segment& s);
+// A segment record of a manifest, checked: ids safe in paths (decimal segment_id, table_id a
+// decimal or a collection name), names valid UTF-8, dim in range, and for a scanned record
+// deleted <= rows and live == rows - deleted. Errors are kExitBadData and start with
+// "segment record: "; the caller adds the manifest's FILE:LINE.
 Segment segment_from_record(const rapidjson::Value& record);
 
 }  // namespace mm::milvus1x

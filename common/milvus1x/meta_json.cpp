@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "errors.hpp"
 #include "manifest.hpp"
 #include "milvus1x/meta_readers.hpp"
+#include "milvus1x/names.hpp"
 
 namespace mm::milvus1x {
 namespace {
@@ -35,14 +37,17 @@ int64_t num(const rapidjson::Value& object, const char* key, const std::string& 
   return v.GetInt64();
 }
 
-void read_segments(const rapidjson::Value& owner, const std::string& table_id, const std::string& where,
-                   MetaRows& rows) {
+// `origin` names the owner in messages ("collection c", "collection c, partition \"p\"").
+void read_segments(const rapidjson::Value& owner, const std::string& table_id, const std::string& origin,
+                   const std::string& where, MetaRows& rows) {
   if (!owner.IsObject()) bad_data(where + ": expected an object");
   auto it = owner.FindMember("segments");
   if (it == owner.MemberEnd()) return;
   if (!it->value.IsArray()) bad_data(where + ": \"segments\" is not an array");
+  size_t index = 0;
   for (const auto& s : it->value.GetArray()) {
     FileRow f;
+    f.origin = origin + ", segments[" + std::to_string(index++) + "]";
     f.segment_id = str(s, "segment", where);
     f.table_id = s.HasMember("tableId") ? str(s, "tableId", where) : table_id;
     f.file_id = f.segment_id;
@@ -97,16 +102,20 @@ MetaRows read_meta_json(const std::string& path) {
   if (!collections.IsArray()) bad_data(path + ": \"collections\" is not an array");
 
   MetaRows rows;
+  rows.source = path;
+  std::set<std::string> names;
   for (const auto& c : collections.GetArray()) {
     TableRow t;
     t.table_id = str(c, "collection", path);
-    std::string where = path + ": collection " + t.table_id;
-    t.dimension = int(num(c, "dim", where));
-    t.metric_type = int(num(c, "metric", where));
-    t.engine_type = c.HasMember("indexType") ? int(num(c, "indexType", where)) : (is_binary_metric(t.metric_type) ? 9 : 1);
+    t.origin = "collection " + shown_name(t.table_id);
+    if (!names.insert(t.table_id).second) bad_data(path + ": " + t.origin + " listed twice");
+    std::string where = path + ": " + t.origin;
+    t.dimension = num(c, "dim", where);
+    t.metric_type = num(c, "metric", where);
+    t.engine_type = c.HasMember("indexType") ? num(c, "indexType", where) : (is_binary_metric(t.metric_type) ? 9 : 1);
     t.index_params = c.HasMember("indexParams") ? str(c, "indexParams", where) : "{}";
     rows.tables.push_back(t);
-    read_segments(c, t.table_id, where, rows);
+    read_segments(c, t.table_id, t.origin, where, rows);
     auto parts = c.FindMember("partitions");
     if (parts == c.MemberEnd()) continue;
     if (!parts->value.IsArray()) bad_data(where + ": \"partitions\" is not an array");
@@ -115,8 +124,9 @@ MetaRows read_meta_json(const std::string& path) {
       pt.table_id = str(p, "tableId", where);
       pt.owner_table = t.table_id;
       pt.partition_tag = str(p, "tag", where);
+      pt.origin = t.origin + ", partition " + quoted(pt.partition_tag);
       rows.tables.push_back(pt);
-      read_segments(p, pt.table_id, where + " partition " + pt.partition_tag, rows);
+      read_segments(p, pt.table_id, pt.origin, path + ": " + pt.origin, rows);
     }
   }
   return rows;

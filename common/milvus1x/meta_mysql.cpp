@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "milvus1x/meta_readers.hpp"
+#include "milvus1x/names.hpp"
 
 namespace mm::milvus1x {
 namespace {
@@ -83,7 +84,30 @@ using Result = std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)>;
 std::string cell(MYSQL_ROW row, unsigned long* lengths, int i) {
   return row[i] ? std::string(row[i], lengths[i]) : std::string();
 }
-int64_t cell_int(MYSQL_ROW row, int i) { return row[i] ? std::stoll(row[i]) : 0; }
+// An integer cell: exactly a decimal int64 (the server sends every value as text), never cut and
+// never read from text that is not one. NULL reads as 0 where `null_is_zero`, else is refused.
+int64_t cell_int(MYSQL_ROW row, unsigned long* lengths, MYSQL_FIELD* fields, int i, const std::string& where,
+                 bool null_is_zero = false) {
+  const std::string column = fields[i].name;
+  if (!row[i]) {
+    if (null_is_zero) return 0;
+    bad_data(where + ": " + column + " is NULL, not an integer");
+  }
+  const std::string value(row[i], lengths[i]);
+  size_t digits = value.size() > 0 && value[0] == '-' ? 1 : 0;
+  bool ok = digits < value.size() && value.size() - digits <= 19;
+  for (size_t k = digits; ok && k < value.size(); ++k) ok = value[k] >= '0' && value[k] <= '9';
+  int64_t number = 0;
+  if (ok) {
+    try {
+      number = std::stoll(value);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok) bad_data(where + ": " + column + " is " + quoted(value) + ", not a 64-bit integer");
+  return number;
+}
 
 }  // namespace
 
@@ -118,40 +142,51 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
     }
     Result result(mysql_store_result(db.get()), &mysql_free_result);
     if (!result) fail(target.display() + ": " + mysql_error(db.get()));
-    while (MYSQL_ROW row = mysql_fetch_row(result.get())) each(row, mysql_fetch_lengths(result.get()));
+    MYSQL_FIELD* fields = mysql_fetch_fields(result.get());
+    while (MYSQL_ROW row = mysql_fetch_row(result.get())) each(row, mysql_fetch_lengths(result.get()), fields);
+  };
+  const std::string source = target.display();
+  // "mysql://...: Tables row id=3 (films_l2)"
+  auto where = [&](const char* table, MYSQL_ROW r, unsigned long* len, const std::string& table_id) {
+    return source + ": " + table + " row id=" + cell(r, len, 0) + (table_id.empty() ? "" : " (" + shown_name(table_id) + ")");
   };
 
   MetaRows rows;
+  rows.source = source;
   query(
-      "SELECT table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
+      "SELECT id, table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
       "metric_type, owner_table, partition_tag, version FROM Tables ORDER BY id",
-      [&](MYSQL_ROW r, unsigned long* len) {
+      [&](MYSQL_ROW r, unsigned long* len, MYSQL_FIELD* fields) {
         TableRow t;
-        t.table_id = cell(r, len, 0);
-        t.state = int(cell_int(r, 1));
-        t.dimension = int(cell_int(r, 2));
-        t.created_on = cell_int(r, 3);
-        t.flag = cell_int(r, 4);
-        t.index_file_size = cell_int(r, 5);
-        t.engine_type = int(cell_int(r, 6));
-        t.index_params = cell(r, len, 7);
-        t.metric_type = int(cell_int(r, 8));
-        t.owner_table = cell(r, len, 9);
-        t.partition_tag = cell(r, len, 10);
-        t.version = cell(r, len, 11);
+        t.table_id = cell(r, len, 1);
+        const std::string at = where("Tables", r, len, t.table_id);
+        t.origin = at.substr(source.size() + 2);
+        t.state = cell_int(r, len, fields, 2, at);
+        t.dimension = cell_int(r, len, fields, 3, at);
+        t.created_on = cell_int(r, len, fields, 4, at, true);
+        t.flag = cell_int(r, len, fields, 5, at, true);
+        t.index_file_size = cell_int(r, len, fields, 6, at, true);
+        t.engine_type = cell_int(r, len, fields, 7, at);
+        t.index_params = cell(r, len, 8);
+        t.metric_type = cell_int(r, len, fields, 9, at);
+        t.owner_table = cell(r, len, 10);
+        t.partition_tag = cell(r, len, 11);
+        t.version = cell(r, len, 12);
         rows.tables.push_back(std::move(t));
       });
   query(
-      "SELECT table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
+      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
       "WHERE file_type IN (1, 2, 7) ORDER BY id",
-      [&](MYSQL_ROW r, unsigned long* len) {
+      [&](MYSQL_ROW r, unsigned long* len, MYSQL_FIELD* fields) {
         FileRow f;
-        f.table_id = cell(r, len, 0);
-        f.segment_id = cell(r, len, 1);
-        f.file_id = cell(r, len, 2);
-        f.file_type = int(cell_int(r, 3));
-        f.row_count = cell_int(r, 4);
-        f.file_size = cell_int(r, 5);
+        f.table_id = cell(r, len, 1);
+        const std::string at = where("TableFiles", r, len, "");
+        f.origin = at.substr(source.size() + 2);
+        f.segment_id = cell(r, len, 2);
+        f.file_id = cell(r, len, 3);
+        f.file_type = cell_int(r, len, fields, 4, at);
+        f.row_count = cell_int(r, len, fields, 5, at, true);
+        f.file_size = cell_int(r, len, fields, 6, at, true);
         rows.files.push_back(std::move(f));
       });
   return rows;

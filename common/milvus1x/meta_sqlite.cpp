@@ -1,12 +1,14 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "errors.hpp"
 #include "milvus1x/meta_readers.hpp"
+#include "milvus1x/names.hpp"
 
 namespace fs = std::filesystem;
 
@@ -76,9 +78,92 @@ class Db {
   std::string shown_;
 };
 
-std::string text(sqlite3_stmt* stmt, int column) {
+// One row being read, for messages: "PATH: Tables row id=3 (films_l2)".
+struct RowPlace {
+  const std::string& path;
+  const char* table;
+  int64_t id;
+  std::string table_id;
+  std::string where() const {
+    return path + ": " + table + " row id=" + std::to_string(id) + (table_id.empty() ? "" : " (" + shown_name(table_id) + ")");
+  }
+};
+
+// What a value of another type than expected is, for a message.
+std::string described(sqlite3_stmt* stmt, int column) {
+  switch (sqlite3_column_type(stmt, column)) {
+    case SQLITE_NULL: return "NULL";
+    case SQLITE_FLOAT: {
+      char number[32];
+      std::snprintf(number, sizeof number, "%.17g", sqlite3_column_double(stmt, column));
+      return std::string("the real number ") + number;
+    }
+    case SQLITE_BLOB: {
+      int bytes = sqlite3_column_bytes(stmt, column);
+      return "a blob of " + std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+    }
+    case SQLITE_TEXT: {
+      const unsigned char* value = sqlite3_column_text(stmt, column);
+      return "the text " + quoted(std::string(reinterpret_cast<const char*>(value), size_t(sqlite3_column_bytes(stmt, column))));
+    }
+    default: return "an integer";
+  }
+}
+
+// Text columns: text, or an integer SQLite kept as one (read in decimal); NULL reads as "".
+std::string text(sqlite3_stmt* stmt, int column, const RowPlace& place) {
+  int type = sqlite3_column_type(stmt, column);
+  if (type == SQLITE_NULL) return "";
+  if (type != SQLITE_TEXT && type != SQLITE_INTEGER)
+    bad_data(place.where() + ": " + sqlite3_column_name(stmt, column) + " is " + described(stmt, column) + ", not text");
   const unsigned char* value = sqlite3_column_text(stmt, column);
   return value ? std::string(reinterpret_cast<const char*>(value), size_t(sqlite3_column_bytes(stmt, column))) : "";
+}
+
+// Integer columns: exactly an integer (64 bits); text, reals and blobs are refused, never read as 0
+// or cut. NULL reads as 0 where `null_is_zero`, else is refused too.
+int64_t integer(sqlite3_stmt* stmt, int column, const RowPlace& place, bool null_is_zero = false) {
+  int type = sqlite3_column_type(stmt, column);
+  if (type == SQLITE_INTEGER) return sqlite3_column_int64(stmt, column);
+  if (type == SQLITE_NULL && null_is_zero) return 0;
+  bad_data(place.where() + ": " + sqlite3_column_name(stmt, column) + " is " + described(stmt, column) +
+           ", not an integer");
+}
+
+uint32_t word(const unsigned char* p, bool big_endian) {
+  return big_endian ? uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]
+                    : uint32_t(p[3]) << 24 | uint32_t(p[2]) << 16 | uint32_t(p[1]) << 8 | p[0];
+}
+
+// A -wal that is not a write-ahead log would be ignored by SQLite, which then silently reads the
+// older rows of the main file: refuse it. Checks the 32-byte header as SQLite does (its file format
+// document, "WAL File Format"): magic 0x377f0682 (checksums over little-endian words) or 0x377f0683
+// (big-endian), then the two checksum words over the first 24 bytes. An empty -wal is as good as none.
+void check_wal(const std::string& wal) {
+  std::error_code ec;
+  if (!fs::exists(wal, ec)) return;
+  std::ifstream in(wal, std::ios::binary);
+  if (!in) fail_errno(wal, "cannot open", errno);
+  unsigned char header[32] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  if (in.gcount() == 0) return;
+  if (in.gcount() != sizeof header)
+    bad_data(wal + ": not an SQLite write-ahead log (" + std::to_string(in.gcount()) +
+             " bytes, shorter than the 32-byte header)");
+  uint32_t magic = word(header, true);
+  if (magic != 0x377f0682 && magic != 0x377f0683) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08x", magic);
+    bad_data(wal + ": not an SQLite write-ahead log (magic number " + hex + ", expected 0x377f0682 or 0x377f0683)");
+  }
+  const bool big_endian = magic & 1;
+  uint32_t s0 = 0, s1 = 0;
+  for (int i = 0; i < 24; i += 8) {
+    s0 += word(header + i, big_endian) + s1;
+    s1 += word(header + i + 4, big_endian) + s0;
+  }
+  if (s0 != word(header + 24, true) || s1 != word(header + 28, true))
+    bad_data(wal + ": not an SQLite write-ahead log (the header checksum does not match)");
 }
 
 void check_header(const std::string& path) {
@@ -94,39 +179,47 @@ void check_header(const std::string& path) {
 
 MetaRows read_sqlite_meta(const std::string& path) {
   check_header(path);
+  check_wal(path + "-wal");
   PrivateCopy copy(path);
   Db db(copy.path(), path);
   MetaRows rows;
+  rows.source = path;
   db.each(
-      "SELECT table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
+      "SELECT id, table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
       "metric_type, owner_table, partition_tag, version FROM Tables ORDER BY id",
       [&](sqlite3_stmt* s) {
+        RowPlace place{path, "Tables", sqlite3_column_int64(s, 0), ""};
         TableRow t;
-        t.table_id = text(s, 0);
-        t.state = sqlite3_column_int(s, 1);
-        t.dimension = sqlite3_column_int(s, 2);
-        t.created_on = sqlite3_column_int64(s, 3);
-        t.flag = sqlite3_column_int64(s, 4);
-        t.index_file_size = sqlite3_column_int64(s, 5);
-        t.engine_type = sqlite3_column_int(s, 6);
-        t.index_params = text(s, 7);
-        t.metric_type = sqlite3_column_int(s, 8);
-        t.owner_table = text(s, 9);
-        t.partition_tag = text(s, 10);
-        t.version = text(s, 11);
+        t.table_id = text(s, 1, place);
+        place.table_id = t.table_id;
+        t.origin = place.where().substr(path.size() + 2);
+        t.state = integer(s, 2, place);
+        t.dimension = integer(s, 3, place);
+        t.created_on = integer(s, 4, place, true);
+        t.flag = integer(s, 5, place, true);
+        t.index_file_size = integer(s, 6, place, true);
+        t.engine_type = integer(s, 7, place);
+        t.index_params = text(s, 8, place);
+        t.metric_type = integer(s, 9, place);
+        t.owner_table = text(s, 10, place);
+        t.partition_tag = text(s, 11, place);
+        t.version = text(s, 12, place);
         rows.tables.push_back(std::move(t));
       });
+  // file_type IN (1, 2, 7) matches integers only: text, reals and blobs never count as live.
   db.each(
-      "SELECT table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
+      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
       "WHERE file_type IN (1, 2, 7) ORDER BY id",
       [&](sqlite3_stmt* s) {
+        RowPlace place{path, "TableFiles", sqlite3_column_int64(s, 0), ""};
         FileRow f;
-        f.table_id = text(s, 0);
-        f.segment_id = text(s, 1);
-        f.file_id = text(s, 2);
-        f.file_type = sqlite3_column_int(s, 3);
-        f.row_count = sqlite3_column_int64(s, 4);
-        f.file_size = sqlite3_column_int64(s, 5);
+        f.origin = place.where().substr(path.size() + 2);
+        f.table_id = text(s, 1, place);
+        f.segment_id = text(s, 2, place);
+        f.file_id = text(s, 3, place);
+        f.file_type = integer(s, 4, place);
+        f.row_count = integer(s, 5, place, true);
+        f.file_size = integer(s, 6, place, true);
         rows.files.push_back(std::move(f));
       });
   return rows;

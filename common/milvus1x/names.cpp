@@ -43,4 +43,81 @@ std::string partition_name_for_tag(const std::string& tag) {
   return body + suffix;
 }
 
+namespace {
+// The length of the well-formed UTF-8 sequence at text[i], or 0 when there is none.
+size_t utf8_sequence(const std::string& text, size_t i) {
+  const auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+  unsigned c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned low = 0x80, high = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) low = 0xA0;   // overlong
+    if (c == 0xED) high = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) low = 0x90;   // overlong
+    if (c == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  for (size_t k = 1; k < n; ++k) {
+    unsigned b = byte(i + k);
+    if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return 0;
+  }
+  return n;
+}
+}  // namespace
+
+bool is_valid_utf8(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t n = utf8_sequence(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string quoted(const std::string& value, size_t max) {
+  std::string out = "\"";
+  size_t shown = 0, i = 0;
+  for (; i < value.size() && shown < max; ++shown) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    size_t n = utf8_sequence(value, i);
+    char hex[8];
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += char(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (n == 0 || c < 0x20 || c == 0x7F) {
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+      n = 1;
+    } else {
+      out.append(value, i, n);
+    }
+    i += n == 0 ? 1 : n;
+  }
+  out += '"';
+  if (i < value.size()) out += "... (" + std::to_string(value.size()) + " bytes)";
+  return out;
+}
+
+bool is_decimal_id(const std::string& id) {
+  if (id.empty() || id.size() > 40) return false;
+  for (unsigned char c : id)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+bool is_table_id(const std::string& id) { return is_decimal_id(id) || is_valid_2x_name(id); }
+
+std::string shown_name(const std::string& name) { return is_table_id(name) ? name : quoted(name); }
+
 }  // namespace mm::milvus1x

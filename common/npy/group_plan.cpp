@@ -1,12 +1,10 @@
 #include "npy/group_plan.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
 
 #include "errors.hpp"
 #include "milvus1x/names.hpp"
+#include "milvus1x/segment_files.hpp"
 
 namespace mm::npy {
 
@@ -22,13 +20,12 @@ void GroupPlanner::check(const milvus1x::Segment& s) {
   if (shape != std::make_pair(s.dim, s.vector))
     bad_data(what + " has " + milvus1x::vector_kind_name(s.vector) + " vectors of dim " + std::to_string(s.dim) +
              ", the collection's earlier segments " + milvus1x::vector_kind_name(shape.second) + " of dim " + std::to_string(shape.first));
-  // live and rows come from a record: a wild value must not make the planner run away.
-  struct stat st;
+  // live and rows come from a record: a wild value must not make the planner run away. The .rv
+  // must hold exactly the rows the record promises (the check the writer makes, made early).
   const uint64_t row = milvus1x::row_bytes(s.dim, s.vector);
-  if (!s.rv.empty() && ::stat(s.rv.c_str(), &st) != 0) fail_errno(s.rv, "cannot stat the .rv of " + what, errno);
-  if (s.live > s.rows || (!s.rv.empty() && row > 0 && s.rows > uint64_t(st.st_size) / row))
-    bad_data(what + ": " + std::to_string(s.live) + " live of " + std::to_string(s.rows) + " rows, more than " + s.rv +
-             " holds (run mm-scan again)");
+  if (s.live > s.rows || (row > 0 && s.rows > UINT64_MAX / row))
+    bad_data(what + ": " + std::to_string(s.live) + " live of " + std::to_string(s.rows) + " rows");
+  if (!s.rv.empty()) milvus1x::PayloadFile(s.rv, s.rows * row);
 }
 
 std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {

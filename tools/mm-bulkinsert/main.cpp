@@ -81,7 +81,7 @@ int run(int argc, char** argv) {
   Progress progress("imported", 0, 0);
   BulkImporter importer(client, rules, connect, journal, out, import, progress);
   rapidjson::Document record;
-  while (in.next(record)) importer.consume(record, in.line());
+  while (in.next(record)) at_record(in, [&] { importer.consume(record, in.line()); });
   importer.finish();
   progress.finish();
   return kExitOk;

@@ -103,9 +103,11 @@ int run(int argc, char** argv) {
       out.write_line(in.line());
       continue;
     }
-    auto segment = milvus1x::segment_from_record(record);
-    if (!segment.scanned) bad_data(in.where() + ": segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
-    ok = submit(planner.add(segment));
+    at_record(in, [&] {
+      auto segment = milvus1x::segment_from_record(record);
+      if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
+      ok = submit(planner.add(segment));
+    });
   }
   if (ok) submit(planner.finish());
   tasks.wait();

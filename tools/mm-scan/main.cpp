@@ -33,7 +33,8 @@ int run(int argc, char** argv) {
       out.write_line(in.line());
       continue;
     }
-    Segment s = segment_from_record(record);
+    Segment s;
+    at_record(in, [&] { s = segment_from_record(record); });
     try {
       scan_segment(s, roots, warn);
     } catch (const Error& e) {

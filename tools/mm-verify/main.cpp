@@ -65,7 +65,7 @@ int run(int argc, char** argv) {
   SourceChecker checker(client, journal.get(), check);
   ManifestReader in(result["manifest"].as<std::string>());
   rapidjson::Document record;
-  while (in.next(record)) checker.consume(record);
+  while (in.next(record)) at_record(in, [&] { checker.consume(record); });
 
   ManifestWriter out;
   auto partitions = checker.check_counts();
