@@ -73,7 +73,9 @@ elif cmd == "state":             # state JOBID
              "id": s.task_id, "infos": sorted(s.infos)})
     except MilvusException as e:
         out({"code": e.code, "message": e.message})
-elif cmd == "wait":              # wait JOBID: until Completed/Failed; prints the states seen
+elif cmd in ("wait", "importwait"):  # wait JOBID | importwait COLL PART FILE...: until Completed/Failed;
+    if cmd == "importwait":         # prints the states seen (importwait polls from the Import on, in one process)
+        args = [utility.do_bulk_insert(args[0], files=args[2:], partition_name=args[1] or None)]
     seen = []
     for _ in range(400):
         s = utility.get_bulk_insert_state(int(args[0]))
@@ -82,7 +84,7 @@ elif cmd == "wait":              # wait JOBID: until Completed/Failed; prints th
         if s.state in (1, 6):
             break
         time.sleep(0.05)
-    out({"seen": seen, "rows": s.row_count, "reason": s.failed_reason})
+    out({"job": str(args[0]), "seen": seen, "rows": s.row_count, "reason": s.failed_reason})
 elif cmd == "list":              # list COLL
     out([{"state": t.state, "id": t.task_id, "progress": t.progress} for t in
          utility.list_bulk_insert_tasks(limit=1, collection_name=args[0])])
@@ -112,12 +114,12 @@ PY
 
 # ---- 2.6: the normal path ----------------------------------------------------------------------
 f=$SCRATCH/f26
-start_fake "$f"
+start_fake "$f" --stage-seconds 1.5  # the mid-way checks must land mid-way on a loaded machine too
 [ "$(client "$port" version)" = '"v2.6.3"' ] && pass "GetVersion v2.6.3" || fail "GetVersion: $(client "$port" version)"
 [ "$(client "$port" create c1 p1)" = '["_default", "p1"]' ] && pass "collection and partition created" || fail "create"
-job=$(client "$port" import c1 p1 "$SCRATCH/g1/id.npy" "$SCRATCH/g1/data.npy")
+w=$(client "$port" importwait c1 p1 "$SCRATCH/g1/id.npy" "$SCRATCH/g1/data.npy")
+job=$(jq -r .job <<<"$w")
 [[ $job =~ ^[0-9]{18}$ ]] && pass "Import gives one 18-digit job id ($job)" || fail "job id: $job"
-w=$(client "$port" wait "$job")
 jq -e '(.seen | index(2)) != null and .seen[-1] == 6 and .rows == 100' <<<"$w" >/dev/null && pass "states → Started → Completed, 100 rows: $w" || fail "wait: $w"
 st=$(client "$port" import1 c1 "$SCRATCH/g2/id.npy" "$SCRATCH/g2/data.npy")
 jq -e '.state == 0 and .rows == 0 and .infos == ["failed_reason", "progress_percent"]' <<<"$st" >/dev/null &&
