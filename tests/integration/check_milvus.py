@@ -67,6 +67,9 @@ def main():
     ap.add_argument("--key-file", default="", help="mutual TLS: client key (PEM)")
     ap.add_argument("--count", choices=("stats", "query"), default="stats",
                     help="stats: row-count statistics; query: count(*) of the visible rows (loads the collection)")
+    ap.add_argument("--leftover", action="append", default=[], metavar="COLL/PART=N",
+                    help="with --count stats: the statistics of that partition also hold N rows of segments a failed "
+                         "import left (as the server's own task state reports them; 2.2 has no count(*) to avoid them)")
     ap.add_argument("manifest")
     ap.add_argument("fixture")
     args = ap.parse_args()
@@ -80,6 +83,10 @@ def main():
     connections.connect(uri=args.uri, user=os.environ.get("MM_CHECK_USER", ""),
                         password=os.environ.get("MM_CHECK_PASSWORD", ""), **tls)
     version = utility.get_server_version()
+    leftover = {}
+    for item in args.leftover:
+        where, _, n = item.rpartition("=")
+        leftover[tuple(where.split("/", 1))] = int(n)
     if args.count == "query" and version.startswith("v2.2."):
         sys.exit(f"--count query needs count(*), which Milvus {version} does not have (2.3 and newer do)")
     names = {}
@@ -118,7 +125,7 @@ def main():
             pname = "_default" if tag == "" else names.get((cname, tag), tag)
             expected_n = p["rows"]
             total += expected_n
-            got_n = count(pname)
+            got_n = count(pname) - (leftover.get((cname, pname), 0) if args.count == "stats" else 0)
             if got_n != expected_n:
                 failures.append(f"{cname}/{pname}: {got_n} rows ({args.count}), expected {expected_n}")
                 continue
@@ -136,7 +143,7 @@ def main():
             if set(seen) != set(want) or any(n != 1 for n in seen.values()):
                 failures.append(f"{cname}/{pname}: read back {len(seen)} distinct ids, expected {len(want)}")
             checked += len(got)
-        got_total = count()
+        got_total = count() - (sum(n for (c2, _), n in leftover.items() if c2 == cname) if args.count == "stats" else 0)
         if got_total != total:
             failures.append(f"{cname}: {got_total} rows ({args.count}), expected {total}")
     for soft in index.get("soft_deleted_collections", []):

@@ -93,10 +93,11 @@ done = sum(groups[e["group"]]["rows"] for e in events if e["event"] == "complete
 stats = Partition(Collection(coll), part).num_entities
 if stats != baseline + done + state.row_count:
     sys.exit(f"{coll}/{part}: statistics {stats}, expected {baseline} + {done} + {state.row_count} left over")
-print(state.row_count)
+print(state.row_count, f"{coll}/{part}")
 PY
 ) && pass "after the restart: task $killed failed, its $leftover rows still in the statistics" ||
   fail "the restarted Milvus does not show the leftover: $leftover"
+read -r leftover leftover_where <<<"$leftover"
 
 # The rerun on the same journal completes.
 bulk -j 3 --create-index --verify-sample 100 "$SCRATCH/groups.jsonl" >"$SCRATCH/run2.jsonl" 2>"$SCRATCH/run2.err" &&
@@ -132,9 +133,17 @@ assert sum(e["event"] == "submitted" for e in events) == groups + 1
 PY
 check_no_early_resubmit "$journal" &&
   pass "journal: no group submitted while its previous task could still complete" || fail "journal: $(grep -v baseline "$journal")"
-# Counted with count(*): the statistics still hold the leftover rows.
-check_milvus "$port" "$SCRATCH/groups.jsonl" "$fx" --count query &&
-  pass "pymilvus: count(*) exact per partition and collection, every id read back bit-exact" || fail "pymilvus check"
+# Counted with count(*): the statistics still hold the leftover rows. Milvus 2.2 has no count(*)
+# (and its queries return one row per id, so they cannot count): its statistics less the rows the
+# failed task itself reported, read above with pymilvus.
+if [ "${MM_TEST_MILVUS_VERSION:-2.3}" = 2.2 ]; then
+  check_milvus "$port" "$SCRATCH/groups.jsonl" "$fx" --count stats --leftover "$leftover_where=$leftover" &&
+    pass "pymilvus: statistics less the failed task's $leftover rows exact per partition and collection, every id read back bit-exact" ||
+    fail "pymilvus check"
+else
+  check_milvus "$port" "$SCRATCH/groups.jsonl" "$fx" --count query &&
+    pass "pymilvus: count(*) exact per partition and collection, every id read back bit-exact" || fail "pymilvus check"
+fi
 
 # Another rerun imports nothing and still verifies.
 bulk -q "$SCRATCH/groups.jsonl" >"$SCRATCH/run3.jsonl" 2>"$SCRATCH/run3.err" &&
