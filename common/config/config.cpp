@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "npy/group_plan.hpp"
+#include "size_text.hpp"
 
 namespace mm::config {
 
@@ -77,7 +79,7 @@ const std::vector<KeySpec> kKeys = {
     // milvus-mm's own keys.
     {"milvusmm.workDir", T::String, "mm-work", "MM_WORK_DIR", nullptr, "NumPy groups, journal and report go here"},
     {"milvusmm.journal", T::String, "", "MM_JOURNAL", nullptr, "import journal (default WORKDIR/mm-bulkinsert.journal)"},
-    {"milvusmm.groupSize", T::String, "1G", "MM_GROUP_SIZE", nullptr, "largest import group (mm-npy --group-size)"},
+    {"milvusmm.groupSize", T::GroupSize, "1G", "MM_GROUP_SIZE", nullptr, "largest import group (mm-npy --group-size; at most 16G)"},
     {"milvusmm.collections", T::List, "", "MM_COLLECTIONS", nullptr, "only these 1.x collections (like --col)"},
     {"milvusmm.fields.id", T::String, "id", "MM_ID_FIELD", nullptr, "2.x primary key field name"},
     {"milvusmm.fields.vector", T::String, "data", "MM_VECTOR_FIELD", nullptr, "2.x vector field name"},
@@ -253,6 +255,12 @@ Config Config::parse(const std::string& text, const std::string& file_name) {
           double d = std::strtod(v.c_str(), &end);
           if (v.empty() || *end != '\0' || !(d > 0))
             bad_usage(where(key_node) + ": \"" + path + "\": expected a positive number, found \"" + v + "\"");
+          break;
+        }
+        case T::GroupSize: {
+          auto size = parse_size(v);
+          if (!size || *size == 0 || *size > npy::kMaxGroupBytes)
+            bad_usage(where(key_node) + ": \"" + path + "\": expected a size from 1 to 16G (Milvus imports at most 16 GiB a group), found \"" + v + "\"");
           break;
         }
         case T::Enum: {

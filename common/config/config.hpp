@@ -8,7 +8,7 @@
 
 namespace mm::config {
 
-enum class Type { String, Int, Bool, Number, List, Enum };
+enum class Type { String, Int, Bool, Number, List, Enum, GroupSize };
 
 struct KeySpec {
   const char* key;            // dotted path, e.g. "meta.sqliteFile"

@@ -113,6 +113,12 @@ BOOST_AUTO_TEST_CASE(wrong_types_and_values_are_usage_errors) {
   BOOST_TEST(usage_error(replace(kValid, "workMode: milvus1x", "workMode: faiss")).find("not supported") != std::string::npos);
   BOOST_TEST(usage_error(replace(kValid, "meta:\n", "meta:\n  mode: mock\nmeta:\n")).find("given twice") != std::string::npos);
   BOOST_TEST(usage_error("meta: [").find("migration.yaml:") == 0);
+  // A group size Milvus cannot import fails here, naming the key, not later inside mm-npy.
+  for (const char* size : {"17G", "0", "1.5G", "lots"})
+    BOOST_TEST(usage_error(replace(kValid, "milvusmm:\n", std::string("milvusmm:\n  groupSize: ") + size + "\n")) ==
+               std::string("migration.yaml:26: \"milvusmm.groupSize\": expected a size from 1 to 16G (Milvus imports at most 16 GiB a group), found \"") +
+                   size + "\"");
+  BOOST_TEST(usage_error(replace(kValid, "milvusmm:\n", "milvusmm:\n  groupSize: 16G\n")) == "");
 }
 
 BOOST_AUTO_TEST_CASE(local_meta_mode_takes_a_local_file) {

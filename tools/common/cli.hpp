@@ -11,6 +11,7 @@
 
 #include "errors.hpp"
 #include "log.hpp"
+#include "size_text.hpp"
 
 namespace mm::cli {
 
@@ -94,17 +95,12 @@ inline std::optional<cxxopts::ParseResult> parse_manifest_tool(cxxopts::Options&
   return result;
 }
 
-// "64M", "5MiB", "1G", "1048576": a whole number with an optional binary unit.
+// A size flag (see size_text.hpp); anything else is a usage error naming the flag.
 inline uint64_t parse_size(const std::string& flag, const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  std::string unit = text.substr(digits);
-  if (unit.size() > 1 && (unit.substr(1) == "iB" || unit.substr(1) == "B")) unit = unit.substr(0, 1);
-  int shift = unit.empty() || unit == "B" ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : -1;
-  if (digits == 0 || digits > 12 || shift < 0) bad_usage(flag + ": not a size: \"" + text + "\" (e.g. 64M, 1G)");
-  return std::stoull(text.substr(0, digits)) << shift;
+  auto size = mm::parse_size(text);
+  if (!size) bad_usage(flag + ": not a size: \"" + text.substr(0, 200) + "\" (e.g. 64M, 1G)");
+  return *size;
 }
-
 inline std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream in(text);

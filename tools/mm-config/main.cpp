@@ -19,6 +19,7 @@ const char* type_name(config::Type t) {
     case config::Type::Number: return "number";
     case config::Type::List: return "list";
     case config::Type::Enum: return "enum";
+    case config::Type::GroupSize: return "size";
     default: return "string";
   }
 }
