@@ -193,7 +193,9 @@ Config Config::parse(const std::string& text, const std::string& file_name) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    bad_usage(file_name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    // yaml-cpp 0.7 stops nesting beyond its depth limit with the message "bad file".
+    const std::string why = e.msg == "bad file" ? "nested too deeply" : e.msg;
+    bad_usage(file_name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + why);
   }
   if (!root.IsMap()) bad_usage(file_name + ": expected a mapping of keys (dumper:, meta:, source:, target:, ...)");
 

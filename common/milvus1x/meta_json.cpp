@@ -173,8 +173,17 @@ void write_meta_json(const Catalog& catalog, const std::string& path) {
   bool ok = std::fwrite(buffer.GetString(), 1, buffer.GetSize(), out) == buffer.GetSize();
   ok = std::fputc('\n', out) != EOF && ok;
   ok = std::fclose(out) == 0 && ok;
-  if (!ok) fail_errno(tmp, "cannot write", errno);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail_errno(path, "cannot rename into place", errno);
+  // A full disk must not leave a half-written file behind, under either name.
+  if (!ok) {
+    int err = errno;
+    std::remove(tmp.c_str());
+    fail_errno(tmp, "cannot write", err);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    std::remove(tmp.c_str());
+    fail_errno(path, "cannot rename into place", err);
+  }
 }
 
 }  // namespace mm::milvus1x

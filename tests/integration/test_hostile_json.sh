@@ -87,6 +87,17 @@ expect_error "negative -j" '^mm-npy: error: -j: cannot read "-1"' mm-npy --out "
 expect_error "negative --jobs=" '^mm-upload: error: --jobs: cannot read "-2"' mm-upload --backend local --dir "$SCRATCH/up" --jobs=-2 "$SCRATCH/scan.jsonl"
 expect_error "--stall-timeout abc" '^mm-bulkinsert: error: --stall-timeout: cannot read "abc"' mm-bulkinsert --stall-timeout abc "$SCRATCH/scan.jsonl"
 
+# A full disk under --export-json (a file size limit here): an error, and no file left
+# behind under either name.
+rc=0
+mkdir -p "$SCRATCH/export"
+# (Messages through a pipe: a file under the limit would refuse them too.)
+# Read from a meta.json (no private copy of a database to write first), limit 2 KiB.
+mm-meta -q --sqlite "$fx/db/meta.sqlite" --export-json "$SCRATCH/exported.json" >/dev/null
+full_err=$( (trap '' XFSZ; ulimit -f 4; exec mm-meta -q --meta-json "$SCRATCH/exported.json" --export-json "$SCRATCH/export/meta.json" 2>&1 >/dev/null) ) || rc=$?
+[ "$rc" = 1 ] && grep -q "meta.json.tmp: cannot write" <<<"$full_err" && [ -z "$(ls -A "$SCRATCH/export")" ] &&
+  pass "--export-json on a full disk: exit 1, nothing left behind ($full_err)" || fail "--export-json on a full disk: exit $rc, $full_err, left: $(ls -A "$SCRATCH/export")"
+
 # Not JSON, but as hostile: a .rv that is a FIFO blocked mm-scan forever in open().
 seg_line=$(grep -m1 '"kind":"segment"' "$SCRATCH/scan.jsonl")
 seg=$(sed 's/.*"segment_id":"\([0-9]*\)".*/\1/' <<<"$seg_line")

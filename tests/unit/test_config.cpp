@@ -119,6 +119,7 @@ BOOST_AUTO_TEST_CASE(wrong_types_and_values_are_usage_errors) {
                std::string("migration.yaml:26: \"milvusmm.groupSize\": expected a size from 1 to 16G (Milvus imports at most 16 GiB a group), found \"") +
                    size + "\"");
   BOOST_TEST(usage_error(replace(kValid, "milvusmm:\n", "milvusmm:\n  groupSize: 16G\n")) == "");
+  BOOST_TEST(usage_error("a: " + std::string(50000, '[')).find(": not valid YAML: nested too deeply") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(local_meta_mode_takes_a_local_file) {
