@@ -35,7 +35,7 @@ void ImportScheduler::sleep(double seconds) {
 }
 
 std::string ImportScheduler::what(const Running& r) const {
-  return r.group.key + " (" + (server_.rules().jobs() ? "job " : "task ") + std::to_string(r.job) + ")";
+  return r.group.key + " (" + server_.rules().import_noun() + " " + std::to_string(r.job) + ")";
 }
 
 bool ImportScheduler::add(ScheduledGroup group) {
@@ -65,7 +65,7 @@ bool ImportScheduler::add(ScheduledGroup group) {
     if (job) {
       if (!earlier->task) journal_.record_submitted(group.key, *job);
       log_info(std::string(earlier->stalled ? "checking again" : "waiting for") + " import " +
-               (server_.rules().jobs() ? "job " : "task ") + std::to_string(*job) + " of " + group.key + " from an earlier run" +
+               server_.rules().import_noun() + " " + std::to_string(*job) + " of " + group.key + " from an earlier run" +
                (earlier->stalled ? ", which stalled there" : ""));
       take_over(std::move(group), *job);
       return true;
@@ -113,7 +113,7 @@ void ImportScheduler::submit(ScheduledGroup group) {
   int timeout = server_.rules().takes_job_timeout() ? options_.stall_timeout_seconds : 0;
   int64_t job = server_.submit(t, timeout);
   journal_.record_submitted(group.key, job);
-  log_debug("import " + std::string(server_.rules().jobs() ? "job " : "task ") + std::to_string(job) + ": " + group.key + ": " +
+  log_debug("import " + std::string(server_.rules().import_noun()) + " " + std::to_string(job) + ": " + group.key + ": " +
             join(t.files, ", "));
   Running r{std::move(group), job, false};
   r.last_change = options_.now();
@@ -153,7 +153,8 @@ bool ImportScheduler::still_running(Running& r, const JobStatus& s) {
     journal_.record_stalled(r.group.key, r.job, options_.stall_timeout_seconds);
     failures_.push_back("import " + what(r) + " made no progress for " + std::to_string(options_.stall_timeout_seconds) + " s at " +
                         std::to_string(s.percent) + "%" + hint +
-                        "; the journal keeps the job: a rerun waits for it and imports the group again only once the server reports it failed");
+                        "; the journal keeps the " + rules.import_noun() +
+                        ": a rerun waits for it and imports the group again only once the server reports it failed");
     log_warning(failures_.back());
     return false;
   }

@@ -29,6 +29,8 @@ struct ServerRules {
   // "Milvus 2.6.3", for messages: every hint names the version it applies to.
   std::string name() const;
   bool jobs() const { return family == ImportFamily::Jobs; }
+  // What the server calls one import: "job" (2.4+) or "task" (2.2, 2.3).
+  const char* import_noun() const { return jobs() ? "job" : "task"; }
   // ListImportTasks names each task's files, so a submitted task can be found again (2.2, 2.3).
   bool lists_task_files() const { return !jobs(); }
   // 2.4+ serve the import jobs over REST on the gRPC port (/v2/vectordb/jobs/import/...).
