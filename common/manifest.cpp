@@ -1,6 +1,7 @@
 #include "manifest.hpp"
 
 #include <cerrno>
+#include <cmath>
 
 #include "errors.hpp"
 
@@ -63,6 +64,21 @@ std::string to_json(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+namespace {
+// RapidJSON reads "10E308" as infinity, which it then cannot write back: such a number is refused.
+// (Recursion is bounded by kMaxJsonDepth.)
+bool finite(const rapidjson::Value& v) {
+  if (v.IsDouble()) return std::isfinite(v.GetDouble());
+  if (v.IsArray())
+    for (const auto& item : v.GetArray())
+      if (!finite(item)) return false;
+  if (v.IsObject())
+    for (const auto& member : v.GetObject())
+      if (!finite(member.value)) return false;
+  return true;
+}
+}  // namespace
+
 bool parse_json(rapidjson::Document& doc, const char* text, size_t length) {
   // The depth first, outside strings: the parser itself would build the whole tree.
   int depth = 0;
@@ -84,7 +100,7 @@ bool parse_json(rapidjson::Document& doc, const char* text, size_t length) {
     }
   }
   doc.Parse<rapidjson::kParseIterativeFlag>(text, length);
-  return !doc.HasParseError();
+  return !doc.HasParseError() && finite(doc);
 }
 
 namespace {

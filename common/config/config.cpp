@@ -202,8 +202,9 @@ Config Config::parse(const std::string& text, const std::string& file_name) {
   auto where = [&](const YAML::Node& node) { return file_name + ":" + std::to_string(node.Mark().line + 1); };
   std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& map, const std::string& prefix) {
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key_node = it->first;
-      const YAML::Node& value = it->second;
+      // Copies: the iterator hands out a temporary pair, which references would outlive.
+      const YAML::Node key_node = it->first;
+      const YAML::Node value = it->second;
       if (!key_node.IsScalar()) bad_usage(where(key_node) + ": a key must be a plain name");
       const std::string path = prefix.empty() ? key_node.Scalar() : prefix + "." + key_node.Scalar();
       const int line = key_node.Mark().line + 1;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "errors.hpp"
 #include "milvus1x/meta_readers.hpp"
@@ -59,11 +60,12 @@ class Db {
 
   template <typename Row>
   void each(const char* sql, Row&& row) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) query_failed(sql);
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) query_failed(sql);
+    // Finalized however `row` ends: an unfinalized statement keeps sqlite3_close from freeing.
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) row(stmt);
-    sqlite3_finalize(stmt);
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) row(stmt.get());
     if (rc != SQLITE_DONE) query_failed(sql);
   }
 
