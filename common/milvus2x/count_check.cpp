@@ -42,7 +42,10 @@ std::vector<PartitionCount> count_partitions(Client& client, const ImportJournal
                                              const std::vector<std::pair<std::string, std::string>>& partitions) {
   auto imported = journal.completed_rows();
   std::vector<PartitionCount> counts;
-  for (const auto& [collection, partition] : partitions) {
+  for (const auto& where : partitions) {
+    // Named copies, not structured bindings: the lambda below captures them (C++17 forbids that).
+    const std::string& collection = where.first;
+    const std::string& partition = where.second;
     PartitionCount c;
     c.collection = collection;
     c.partition = partition;
