@@ -3,7 +3,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test test-long bench demo install clean
+.PHONY: all deps build test test-long bench demo install clean test-asan fuzz fuzz-ci fuzz-build
 
 all: build
 
@@ -44,4 +44,36 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# ---- Sanitizers and fuzzing (issue 14; tests/fuzz/README.md) ----
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+# Any ASan, LeakSanitizer or UBSan report ends the program with an error, so the test fails.
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/tests/fuzz/ubsan.supp
+
+# Everything built with -fsanitize=address,undefined in $(ASAN_BUILD) (never $(BUILD)); runs the unit
+# tests and the integration tests that start no server (label server-free, listed in CMakeLists.txt).
+test-asan:
+	scripts/install-deps.sh
+	@test -f $(ASAN_BUILD)/build.ninja || cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMM_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	$(SAN_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure --label-regex server-free
+
+# The libFuzzer targets of tests/fuzz (clang; libraries with ASan, UBSan and coverage) in $(FUZZ_BUILD).
+fuzz-build:
+	scripts/install-deps.sh
+	@test -f $(FUZZ_BUILD)/build.ninja || cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DMM_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+# Every target for FUZZ_SECONDS (FUZZ_JOBS at once); fails on any finding. Table: runs, corpus, coverage.
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run.sh
+
+# What CI runs: 15 s per target, two at once.
+fuzz-ci: fuzz-build
+	FUZZ_SECONDS=15 FUZZ_JOBS=2 FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run.sh

@@ -9,6 +9,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libssl-dev
   sqlite3 mariadb-server mariadb-client python3-numpy python3-venv time bc
   jq shellcheck parallel
+  clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan and UBSan runtimes for clang 14
 )
 
 missing=()
