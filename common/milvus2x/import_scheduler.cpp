@@ -51,6 +51,7 @@ bool ImportScheduler::add(ScheduledGroup group) {
   // group beside it.
   if (earlier && !earlier->failed) {
     if (earlier->task && other_family(earlier->server_version, server_.rules())) {
+      // The earlier server is of the other family, so its word is the other one.
       log_warning("import " + group.key + ": its " + (server_.rules().jobs() ? "task " : "job ") + std::to_string(earlier->task) +
                   " was submitted to Milvus " + earlier->server_version + ", and this server is " + server_.rules().name() +
                   ": its rows are checked against the partition's row count before the group goes in again");
