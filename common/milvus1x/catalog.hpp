@@ -47,6 +47,7 @@ struct TableRow {
   std::string owner_table;
   std::string partition_tag;
   std::string version;
+  int64_t flush_lsn = 0;  // the last WAL position whose changes are in the segment files
 };
 
 // One row of TableFiles. file_type is -1 when unknown (meta.json does not carry it).
@@ -62,6 +63,7 @@ struct FileRow {
 
 struct MetaRows {
   std::string source;  // the file or server the rows came from, first in every message about them
+  bool has_flush_lsn = true;  // false for meta.json, which does not carry Tables.flush_lsn
   std::vector<TableRow> tables;
   std::vector<FileRow> files;
 };

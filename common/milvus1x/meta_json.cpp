@@ -103,6 +103,7 @@ MetaRows read_meta_json(const std::string& path) {
 
   MetaRows rows;
   rows.source = path;
+  rows.has_flush_lsn = false;
   std::set<std::string> names;
   for (const auto& c : collections.GetArray()) {
     TableRow t;

@@ -155,7 +155,7 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
   rows.source = source;
   query(
       "SELECT id, table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
-      "metric_type, owner_table, partition_tag, version FROM Tables ORDER BY id",
+      "metric_type, owner_table, partition_tag, version, flush_lsn FROM Tables ORDER BY id",
       [&](MYSQL_ROW r, unsigned long* len, MYSQL_FIELD* fields) {
         TableRow t;
         t.table_id = cell(r, len, 1);
@@ -172,6 +172,7 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
         t.owner_table = cell(r, len, 10);
         t.partition_tag = cell(r, len, 11);
         t.version = cell(r, len, 12);
+        t.flush_lsn = cell_int(r, len, fields, 13, at, true);
         rows.tables.push_back(std::move(t));
       });
   query(

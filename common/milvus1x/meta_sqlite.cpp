@@ -188,7 +188,7 @@ MetaRows read_sqlite_meta(const std::string& path) {
   rows.source = path;
   db.each(
       "SELECT id, table_id, state, dimension, created_on, flag, index_file_size, engine_type, index_params, "
-      "metric_type, owner_table, partition_tag, version FROM Tables ORDER BY id",
+      "metric_type, owner_table, partition_tag, version, flush_lsn FROM Tables ORDER BY id",
       [&](sqlite3_stmt* s) {
         RowPlace place{path, "Tables", sqlite3_column_int64(s, 0), ""};
         TableRow t;
@@ -206,6 +206,7 @@ MetaRows read_sqlite_meta(const std::string& path) {
         t.owner_table = text(s, 10, place);
         t.partition_tag = text(s, 11, place);
         t.version = text(s, 12, place);
+        t.flush_lsn = integer(s, 13, place, true);
         rows.tables.push_back(std::move(t));
       });
   // file_type IN (1, 2, 7) matches integers only: text, reals and blobs never count as live.

@@ -8,6 +8,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus1x/meta_readers.hpp"
+#include "milvus1x/wal_check.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -34,6 +35,37 @@ MysqlTarget mysql_target(const std::string& flag, int argc, char** argv) {
   return target;
 }
 
+// Inserts and deletes still only in the WAL would be lost, and deleted rows come back, if the segment
+// files were migrated as they are: stop (exit 3) unless the user accepts that; then each is a
+// warning and an "unflushed" record, which mm-run's report shows.
+void check_unflushed(const std::string& dir, const MetaRows& rows, const Catalog& catalog, bool ignore,
+                     ManifestWriter& out) {
+  WalCheck wal;
+  try {
+    wal = check_wal(dir, rows, catalog);
+  } catch (const Error& e) {
+    if (!ignore) throw;
+    log_warning(std::string(e.what()) + "; going on without the WAL check (--ignore-unflushed)");
+    return;
+  }
+  // At most kShown in the line: thousands of partitions must not make it unreadable.
+  constexpr size_t kShown = 5;
+  std::string list;
+  for (size_t i = 0; i < wal.unflushed.size() && i < kShown; ++i) list += (i ? "; " : "") + describe(wal.unflushed[i]);
+  if (wal.unflushed.size() > kShown) list += "; and " + std::to_string(wal.unflushed.size() - kShown) + " more collections or partitions";
+  const std::string why = rows.has_flush_lsn ? "" : " (meta.json carries no flush_lsn, so every record of a live collection counts; --sqlite or --mysql tell flushed records apart)";
+  if (wal.unflushed.empty()) {
+    log_info("WAL " + dir + ": " + std::to_string(wal.records) + " records in " + std::to_string(wal.files) +
+             (wal.files == 1 ? " file" : " files") + ", none unflushed (" + std::to_string(wal.dropped_records) + " of collections or partitions dropped or not selected)");
+    return;
+  }
+  if (!ignore)
+    bad_data("WAL " + dir + " holds changes not in the segment files" + why + ": " + list +
+             "; start Milvus 1.x, let it flush (or call flush), stop it cleanly and migrate again, or pass --ignore-unflushed to migrate without them");
+  log_warning("WAL " + dir + ": migrating without changes not in the segment files (--ignore-unflushed)" + why + ": " + list);
+  for (const auto& c : wal.unflushed) out.write_line(to_json(c, dir));
+}
+
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-meta", "Read Milvus 1.x metadata and print collection, partition and segment records (JSON Lines) on stdout.");
   options.add_options("Source (exactly one)")
@@ -43,6 +75,9 @@ int run(int argc, char** argv) {
   options.add_options("Selection and output")
     ("collections", "only these collections (comma-separated); an unknown name is an error", cxxopts::value<std::string>(), "A,B")
     ("export-json", "also write a meta.json that milvus-migration accepts", cxxopts::value<std::string>(), "PATH");
+  options.add_options("Write-ahead log")
+    ("wal", "the 1.x WAL directory (wal_config.wal_path or wal.path, e.g. /var/lib/milvus/wal): stop with exit status 3 when it holds inserts or deletes of a selected collection that are not in the segment files yet", cxxopts::value<std::string>(), "DIR")
+    ("ignore-unflushed", "with --wal: go on without those changes, with a warning and an \"unflushed\" record each");
   cli::add_common_options(options);
   auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
@@ -59,9 +94,11 @@ int run(int argc, char** argv) {
   std::vector<std::string> only;
   if (result.count("collections")) only = cli::split_list(result["collections"].as<std::string>());
   Catalog catalog = select_catalog(rows, only, [](const std::string& line) { log_debug(line); });
-  if (result.count("export-json")) write_meta_json(catalog, result["export-json"].as<std::string>());
+  if (result.count("ignore-unflushed") && !result.count("wal")) bad_usage("--ignore-unflushed goes with --wal DIR");
 
   ManifestWriter out;
+  if (result.count("wal")) check_unflushed(result["wal"].as<std::string>(), rows, catalog, result.count("ignore-unflushed") > 0, out);
+  if (result.count("export-json")) write_meta_json(catalog, result["export-json"].as<std::string>());
   for (const auto& c : catalog.collections) {
     out.write_line(to_json(c));
     for (const auto& p : catalog.partitions)
