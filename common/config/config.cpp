@@ -10,7 +10,9 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 
+#include "config/source_config.hpp"
 #include "errors.hpp"
 #include "npy/group_plan.hpp"
 #include "size_text.hpp"
@@ -77,6 +79,14 @@ const std::vector<KeySpec> kKeys = {
     {"target.create.collection.dim", T::String, "", nullptr, nullptr, "faiss mode only; ignored"},
     {"target.create.collection.metricType", T::String, "", nullptr, nullptr, "faiss mode only; ignored"},
     // milvus-mm's own keys.
+    {"milvusmm.sourceConfig", T::String, "", "MM_SOURCE_CONFIG", nullptr,
+     "the 1.x server_config.yaml: meta, tables, secondary roots and WAL from it unless given here"},
+    {"milvusmm.secondaryTablesDirs", T::List, "", "MM_SECONDARY_TABLES_DIRS", nullptr,
+     "0.9.x secondary roots' tables/ directories (storage_config.secondary_path)"},
+    {"milvusmm.walDir", T::String, "", "MM_WAL_DIR", nullptr,
+     "the 1.x WAL directory to check for unflushed changes (default: ../../wal beside source.local.tablesDir, when there)"},
+    {"milvusmm.ignoreUnflushed", T::Bool, "false", "MM_IGNORE_UNFLUSHED", nullptr,
+     "migrate even when the WAL holds changes not in the segment files (they are left behind; the report lists them)"},
     {"milvusmm.workDir", T::String, "mm-work", "MM_WORK_DIR", nullptr, "NumPy groups, journal and report go here"},
     {"milvusmm.journal", T::String, "", "MM_JOURNAL", nullptr, "import journal (default WORKDIR/mm-bulkinsert.journal)"},
     {"milvusmm.groupSize", T::GroupSize, "1G", "MM_GROUP_SIZE", nullptr, "largest import group (mm-npy --group-size; at most 16G)"},
@@ -289,8 +299,52 @@ Config Config::parse(const std::string& text, const std::string& file_name) {
   // Section markers were only for duplicate detection.
   for (auto it = config.values_.begin(); it != config.values_.end();)
     it = it->first[0] == '\x01' ? config.values_.erase(it) : std::next(it);
+  config.apply_source_config();
   config.validate();
   return config;
+}
+
+// Keys given in the file win; a value of the 1.x configuration is taken only where the file is
+// silent, and meta.* or source.* only when the mode it implies is the one in use.
+void Config::apply_source_config() {
+  auto take = [&](const std::string& key, const std::string& value, const std::string& origin) {
+    if (!has(key)) values_[key] = {value, 0, origin};
+  };
+  if (has("milvusmm.sourceConfig")) {
+    const SourceConfig source = read_source_config(get("milvusmm.sourceConfig"));
+    std::map<std::string, std::string> modes;  // "meta" -> "sqlite", "source" -> "local"
+    for (const auto& v : source.values)
+      if (v.key == "meta.mode" || v.key == "source.mode") modes[v.key.substr(0, v.key.find('.'))] = v.value;
+    for (const auto& v : source.values) {
+      const std::string section = v.key.substr(0, v.key.find('.'));
+      if (modes.count(section) && has(section + ".mode") && get(section + ".mode") != modes[section]) continue;
+      take(v.key, v.value, v.origin);
+    }
+    for (const auto& note : source.notes) warnings_.push_back(note);
+  }
+  // The usual layout: STORAGE/db/tables and STORAGE/wal.
+  const std::string tables = get("source.local.tablesDir");
+  struct stat st {};
+  if (get("source.mode") == "local" && !tables.empty()) {
+    const std::string wal = tables + "/../../wal";
+    if (::stat(wal.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) take("milvusmm.walDir", wal, "beside source.local.tablesDir");
+  }
+}
+
+std::vector<std::string> Config::origin_lines() const {
+  std::vector<std::string> lines;
+  for (const auto& k : kKeys) {
+    auto it = values_.find(k.key);
+    if (it == values_.end()) continue;
+    const std::string origin = it->second.origin.empty() ? file_ + ":" + std::to_string(it->second.line) : it->second.origin;
+    lines.push_back(std::string(k.key) + "\t" + (is_secret(k.key) ? "(secret)" : it->second.value) + "\t" + origin);
+  }
+  return lines;
+}
+
+bool is_secret(const std::string& key) {
+  return key == "meta.mysqlUrl" || key == "target.milvus2x.password" || key == "target.remote.ak" || key == "target.remote.sk" ||
+         key == "source.remote.ak" || key == "source.remote.sk";
 }
 
 void Config::validate() const {
@@ -344,8 +398,7 @@ std::vector<std::string> Config::env_lines() const {
     if (!k.env) continue;
     std::string name = k.env;
     const std::string key = k.key;
-    const bool secret = key == "meta.mysqlUrl" || key == "target.milvus2x.password" || key == "target.remote.ak" ||
-                        key == "target.remote.sk" || key == "source.remote.ak" || key == "source.remote.sk";
+    const bool secret = is_secret(key);
     if (azure && key == "target.remote.ak") name = "AZURE_STORAGE_ACCOUNT";
     if (azure && key == "target.remote.sk") name = "AZURE_STORAGE_KEY";
     std::string value = get(key);

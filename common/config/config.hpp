@@ -29,7 +29,8 @@ std::string nearest_key(const std::string& unknown);
 
 struct Setting {
   std::string value;  // lists joined with ','
-  int line = 0;       // 1-based; 0 when the default applies
+  int line = 0;       // 1-based; 0 when the default applies or the value was derived
+  std::string origin;  // where a derived value came from ("server_config.yaml: storage.path"); "" = the file
 };
 
 class Config {
@@ -46,14 +47,20 @@ class Config {
 
   // The shell lines of `mm-config --env`: export NAME='value'.
   std::vector<std::string> env_lines() const;
+  // One line per key set in the file or derived: KEY<TAB>VALUE<TAB>ORIGIN, secrets as "(secret)".
+  std::vector<std::string> origin_lines() const;
 
  private:
+  void apply_source_config();
   void validate() const;
   [[noreturn]] void error_at(const std::string& key, const std::string& message) const;
   std::string file_;
   std::map<std::string, Setting> values_;
   std::vector<std::string> warnings_;
 };
+
+// Keys whose values never appear in output (credentials, a DSN that may hold a password).
+bool is_secret(const std::string& key);
 
 // 'text' with every ' written as '\'' : safe for the shell's eval.
 std::string shell_quote(const std::string& text);

@@ -29,13 +29,14 @@ int run(int argc, char** argv) {
   options.add_options("Action (exactly one)")
     ("check", "validate FILE; print nothing on success", cxxopts::value<std::string>(), "FILE")
     ("env", "validate FILE and print one 'export NAME=value' line per setting (defaults applied; secrets only when set)", cxxopts::value<std::string>(), "FILE")
+    ("origins", "validate FILE and print, per key given or derived (milvusmm.sourceConfig, the WAL beside tablesDir), KEY, VALUE and where it came from, tab-separated; secrets as (secret)", cxxopts::value<std::string>(), "FILE")
     ("list-keys", "print every known key with its type, default and variable name");
   cli::add_common_options(options);
   auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
   if (!result.unmatched().empty()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
-  const int actions = int(result.count("check") + result.count("env") + result.count("list-keys"));
-  if (actions != 1) bad_usage("give exactly one of --check FILE, --env FILE or --list-keys");
+  const int actions = int(result.count("check") + result.count("env") + result.count("origins") + result.count("list-keys"));
+  if (actions != 1) bad_usage("give exactly one of --check FILE, --env FILE, --origins FILE or --list-keys");
 
   if (result.count("list-keys")) {
     for (const auto& k : config::key_specs())
@@ -43,11 +44,13 @@ int run(int argc, char** argv) {
                 << (k.env ? k.env : "-") << "\t" << k.meaning << "\n";
     return kExitOk;
   }
-  const std::string file = result.count("check") ? result["check"].as<std::string>() : result["env"].as<std::string>();
+  const std::string file = result[result.count("check") ? "check" : result.count("env") ? "env" : "origins"].as<std::string>();
   auto cfg = config::Config::load(file);
   for (const auto& w : cfg.warnings()) log_warning(w);
   if (result.count("env"))
     for (const auto& line : cfg.env_lines()) std::cout << line << "\n";
+  if (result.count("origins"))
+    for (const auto& line : cfg.origin_lines()) std::cout << line << "\n";
   std::cout.flush();
   if (!std::cout) fail("standard output: write failed");
   return kExitOk;
