@@ -166,6 +166,76 @@ for cname, c in index["collections"].items():
 sys.exit(1 if bad else 0)
 PY
 
+# --- A real Milvus 0.9.1 installation (../shared/fixtures/milvus091-cibr: its metadata only in
+# meta.sqlite-wal, a WAL holding records of a collection dropped since), found through its own
+# conf/server_config.yaml alone (issue 11), into a database of the second server; pymilvus reads
+# every row back and compares it with the installation's .uid/.rv files.
+real=$MM_SRC/../shared/fixtures/milvus091-cibr
+mkdir -p "$SCRATCH/real"
+cat >"$SCRATCH/real/migration.yaml" <<EOF
+dumper:
+  worker:
+    workMode: milvus1x
+target:
+  mode: local
+  local:
+    outputDir: $SCRATCH/real/out
+  milvus2x:
+    endpoint: 127.0.0.1:$port2
+    database: real091
+milvusmm:
+  sourceConfig: $real/conf/server_config.yaml
+  workDir: $SCRATCH/real/work
+  createIndex: true
+  load: true
+EOF
+"$MM_RUN" --config "$SCRATCH/real/migration.yaml" run >"$SCRATCH/real.out" 2>"$SCRATCH/real.err" &&
+  [ "$(jq -r '.ok, .totals.imported' "$SCRATCH/real/work/report.json" | paste -sd ' ')" = "true 88" ] &&
+  grep -q "none unflushed (7 of" "$SCRATCH/real.err" &&
+  pass "milvus091-cibr through sourceConfig: 88 rows, report ok, its WAL checked" || fail "milvus091-cibr: $(cat "$SCRATCH/real.err")"
+"$VENV_PY" - "$port2" "$real/db/tables" <<'PY' && pass "pymilvus: every row of the real 0.9.1 installation, bit-exact" || fail "pymilvus: real 0.9.1 rows"
+import os, sys
+import numpy as np
+from pymilvus import Collection, connections, utility
+connections.connect(uri=f"http://127.0.0.1:{sys.argv[1]}", db_name="real091")
+bad = 0
+for name in ("test1", "test2"):
+    seg_dir = os.path.join(sys.argv[2], name, os.listdir(os.path.join(sys.argv[2], name))[0])
+    seg = os.path.basename(seg_dir)
+    ids = np.fromfile(os.path.join(seg_dir, seg + ".uid"), dtype="<i8", offset=8)
+    vecs = np.fromfile(os.path.join(seg_dir, seg + ".rv"), dtype="<f4", offset=8).reshape(len(ids), -1)
+    assert np.fromfile(os.path.join(seg_dir, "deleted_docs"), dtype="<u8", count=1)[0] == 0
+    rows = Collection(name).query(expr=f"id in {ids.tolist()}", output_fields=["id", "data"])
+    got = {r["id"]: np.asarray(r["data"], dtype="<f4") for r in rows}
+    same = len(got) == len(ids) == 44 and all(np.array_equal(got[i], v) for i, v in zip(ids.tolist(), vecs))
+    print(f"{name}: {len(got)} rows, {'bit-exact' if same else 'DIFFERENT'}")
+    bad += not same
+for name in ("resnet", "resnet50"):
+    if not utility.has_collection(name) or Collection(name).num_entities != 0:
+        print(f"{name}: missing or not empty")
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+
+# --- Unflushed changes in the WAL (issue 11): plan stops with exit status 3 naming them; with
+# milvusmm.ignoreUnflushed the run goes on and the report lists what was left behind.
+fx3=$SCRATCH/fx3
+cp -r "$fx2" "$fx3"
+mkdir -p "$fx3/conf"
+printf 'general:\n  meta_uri: sqlite://:@:/\nstorage:\n  path: /var/lib/milvus\nwal:\n  enable: true\n  path: /var/lib/milvus/wal\n' \
+  >"$fx3/conf/server_config.yaml"
+$PY "$MM_SRC/tests/fixtures/gen1x_wal.py" --install "$fx3" --unflushed docs_ip >/dev/null
+sed "s|  sourceConfig: .*|  sourceConfig: $fx3/conf/server_config.yaml|; s|workDir: .*|workDir: $SCRATCH/fx3/work|; s|database: real091|database: walcheck|" \
+  "$SCRATCH/real/migration.yaml" >"$SCRATCH/unflushed.yaml"
+expect_error "unflushed WAL: plan stops" "collection docs_ip: 2 insert records (7 rows), 1 delete record (2 ids) past flush_lsn" \
+  "$MM_RUN" --config "$SCRATCH/unflushed.yaml" plan
+status_is "unflushed WAL" 3 "$MM_RUN" --config "$SCRATCH/unflushed.yaml" plan
+printf '  ignoreUnflushed: true\n' >>"$SCRATCH/unflushed.yaml"
+"$MM_RUN" --config "$SCRATCH/unflushed.yaml" run --col docs_ip >/dev/null 2>"$SCRATCH/unflushed.err" &&
+  [ "$(jq -c '[.ok, (.unflushed_left_behind[] | [.collection, .insert_rows, .delete_ids])]' "$SCRATCH/fx3/work/report.json")" = '[true,["docs_ip",7,2]]' ] &&
+  grep -q "warning: left behind in the 1.x WAL (milvusmm.ignoreUnflushed): docs_ip: 7 rows inserted, 2 ids deleted" "$SCRATCH/unflushed.err" &&
+  pass "ignoreUnflushed: migrated, the report lists what the WAL kept" || fail "ignoreUnflushed: $(cat "$SCRATCH/unflushed.err")"
+
 # The shipped example is a valid configuration.
 mm-config --check "$MM_SRC/examples/migration.yaml" && pass "examples/migration.yaml is valid" || fail "examples/migration.yaml"
 
