@@ -123,12 +123,9 @@ void BulkImporter::on_group(rapidjson::Document& r) {
       group.pieces.push_back(RowRange{get_string(p, "table_id") + "/" + get_string(p, "segment_id"), get_uint(p, "first_live"),
                                       get_uint(p, "rows")});
   setup_.prepare_partition(collection, partition);
-  if (r.HasMember("files") && r["files"].IsObject()) {  // the local files mm-npy wrote, readable here
-    const auto& info = setup_.collections().at(collection);
+  if (r.HasMember("files") && r["files"].IsObject())  // the local files mm-npy wrote, readable here
     post_.add_sample_source(collection, get_string(r["files"], options_.id_field.c_str()),
-                            get_string(r["files"], options_.vector_field.c_str()), group.rows,
-                            uint64_t(info.binary ? info.dim / 8 : info.dim * 4));
-  }
+                            get_string(r["files"], options_.vector_field.c_str()));
 
   if (const JournalGroup* earlier = journal_.group(group.key); !earlier || !earlier->completed) probe_once();
   const std::string record = to_json(r);

@@ -8,10 +8,6 @@
 #include <sstream>
 #include <thread>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
-#include <grpcpp/impl/client_unary_call.h>
-#include <grpcpp/impl/rpc_method.h>
 
 #include "errors.hpp"
 
@@ -109,6 +105,8 @@ Client::Client(const ConnectOptions& options) : options_(options) {
 
 Client::~Client() = default;
 
+void Client::failed(const std::string& what) const { fail("milvus " + options_.address + ": " + what); }
+
 void Client::prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(options_.timeout_seconds));
   if (!options_.token.empty())
@@ -119,7 +117,7 @@ void Client::prepare(grpc::ClientContext& context) const {
 }
 
 void Client::transport_failed(const char* call, const std::string& what, const grpc::Status& status) const {
-  std::string message = "milvus " + options_.address + ": " + call + (what.empty() ? "" : " " + what) + ": ";
+  std::string message = std::string(call) + (what.empty() ? "" : " " + what) + ": ";
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE: message += "server unavailable: "; break;
     case grpc::StatusCode::DEADLINE_EXCEEDED: message += "no answer in " + std::to_string(options_.timeout_seconds) + " s: "; break;
@@ -135,7 +133,7 @@ void Client::transport_failed(const char* call, const std::string& what, const g
                " and name " + (options_.server_name.empty() ? "its host (or give --server-name)" : "--server-name " + options_.server_name) +
                (options_.cert_file.empty() ? "; a server that wants a client certificate needs --cert-file/--key-file)"
                                            : "; the server must accept the client certificate in --cert-file " + options_.cert_file + ")");
-  fail(message);
+  failed(message);
 }
 
 template <typename Response>
@@ -144,7 +142,7 @@ void Client::check(const char* call, const std::string& what, const grpc::Status
   answered_ = true;
   const auto& status = status_of(response);
   if (!status_ok(status))
-    fail("milvus " + options_.address + ": " + call + (what.empty() ? "" : " " + what) + ": " + status_text(status));
+    failed(call + (what.empty() ? "" : " " + what) + ": " + status_text(status));
 }
 
 #define MM_CALL(Method, what, request, response)     \
@@ -306,7 +304,7 @@ void Client::flush(const std::string& collection, int timeout_seconds) {
     MM_CALL(GetFlushState, collection, state_request, state);
     if (state.flushed()) return;
     if (std::chrono::steady_clock::now() > deadline)
-      fail("milvus " + options_.address + ": " + collection + " not flushed after " + std::to_string(timeout_seconds) + " s");
+      failed(collection + " not flushed after " + std::to_string(timeout_seconds) + " s");
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
@@ -326,7 +324,7 @@ int64_t Client::import(const std::string& collection, const std::string& partiti
   pb::milvus::ImportResponse response;
   MM_CALL(Import, collection + "/" + partition, request, response);
   if (response.tasks_size() != 1)
-    fail("milvus " + options_.address + ": Import " + collection + "/" + partition + ": expected one task id, got " +
+    failed("Import " + collection + "/" + partition + ": expected one task id, got " +
          std::to_string(response.tasks_size()));
   return response.tasks(0);
 }
@@ -387,74 +385,15 @@ std::vector<ImportProgress> Client::list_imports(const std::string& collection) 
   return tasks;
 }
 
-namespace {
-// Reads the fields of PersistentSegmentInfo: segmentID 1, collectionID 2, partitionID 3,
-// num_rows 4, state 5 (P2.2 to P2.6), all varints.
-SegmentInfo parse_segment(const std::string& bytes) {
-  using google::protobuf::internal::WireFormatLite;
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size()));
-  SegmentInfo s;
-  while (uint32_t tag = in.ReadTag()) {
-    uint64_t value = 0;
-    int field = int(WireFormatLite::GetTagFieldNumber(tag));
-    if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_VARINT || field < 1 || field > 5) {
-      if (!WireFormatLite::SkipField(&in, tag)) break;
-      continue;
-    }
-    if (!in.ReadVarint64(&value)) break;
-    if (field == 1) s.id = int64_t(value);
-    if (field == 3) s.partition_id = int64_t(value);
-    if (field == 4) s.rows = int64_t(value);
-    if (field == 5) s.state = int(value);
-  }
-  return s;
-}
-}  // namespace
-
-// proto/ has no GetPersistentSegmentInfo (yet): its request has the shape of HasCollectionRequest
-// (base 1, db name 2, collection name 3), and its response is read field by field: status 1,
-// infos 2 (repeated PersistentSegmentInfo).
 std::map<int64_t, SegmentInfo> Client::segments(const std::string& collection) {
-  using google::protobuf::internal::WireFormatLite;
-  pb::milvus::HasCollectionRequest request;
-  request.set_db_name(options_.database);
-  request.set_collection_name(collection);
-  grpc::ByteBuffer reply;
-  grpc::ClientContext context;
-  prepare(context);
-  const grpc::internal::RpcMethod method("/milvus.proto.milvus.MilvusService/GetPersistentSegmentInfo",
-                                         grpc::internal::RpcMethod::NORMAL_RPC, channel_);
-  auto transport = grpc::internal::BlockingUnaryCall<pb::milvus::HasCollectionRequest, grpc::ByteBuffer>(
-      channel_.get(), method, &context, request, &reply);
-  if (!transport.ok()) transport_failed("GetPersistentSegmentInfo", collection, transport);
-  answered_ = true;
-  std::vector<grpc::Slice> slices;
-  reply.Dump(&slices);
-  std::string bytes;
-  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-
-  pb::common::Status status;
+  pb::milvus::GetPersistentSegmentInfoRequest request;
+  request.set_dbname(options_.database);
+  request.set_collectionname(collection);
+  pb::milvus::GetPersistentSegmentInfoResponse response;
+  MM_CALL(GetPersistentSegmentInfo, collection, request, response);
   std::map<int64_t, SegmentInfo> found;
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size()));
-  while (uint32_t tag = in.ReadTag()) {
-    int field = int(WireFormatLite::GetTagFieldNumber(tag));
-    std::string sub;
-    if ((field == 1 || field == 2) && WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      uint32_t n = 0;
-      if (!in.ReadVarint32(&n) || !in.ReadString(&sub, int(n))) break;
-      if (field == 1) status.ParseFromString(sub);
-      if (field == 2) {
-        SegmentInfo s = parse_segment(sub);
-        found[s.id] = s;
-      }
-    } else if (!WireFormatLite::SkipField(&in, tag)) {
-      break;
-    }
-  }
-  if (in.CurrentPosition() != int(bytes.size()))  // stopped on a malformed field
-    fail("milvus " + options_.address + ": GetPersistentSegmentInfo " + collection + ": cannot read the answer");
-  if (!status_ok(status))
-    fail("milvus " + options_.address + ": GetPersistentSegmentInfo " + collection + ": " + status_text(status));
+  for (const auto& info : response.infos())
+    found[info.segmentid()] = SegmentInfo{info.segmentid(), info.partitionid(), info.num_rows(), int(info.state())};
   return found;
 }
 
@@ -498,12 +437,12 @@ void Client::wait_index(const std::string& collection, const std::string& field,
     bool done = response.index_descriptions_size() > 0;
     for (const auto& d : response.index_descriptions()) {
       if (d.state() == pb::common::Failed)
-        fail("milvus " + options_.address + ": index on " + collection + "." + field + " failed: " + d.index_state_fail_reason());
+        failed("index on " + collection + "." + field + " failed: " + d.index_state_fail_reason());
       done = done && d.state() == pb::common::Finished && d.indexed_rows() + unindexable >= d.total_rows();
     }
     if (done) return;
     if (std::chrono::steady_clock::now() > deadline)
-      fail("milvus " + options_.address + ": index on " + collection + "." + field + " not finished after " +
+      failed("index on " + collection + "." + field + " not finished after " +
            std::to_string(timeout_seconds) + " s");
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
@@ -525,7 +464,7 @@ void Client::load(const std::string& collection, int timeout_seconds) {
     MM_CALL(GetLoadingProgress, collection, progress_request, progress);
     if (progress.progress() >= 100) return;
     if (std::chrono::steady_clock::now() > deadline)
-      fail("milvus " + options_.address + ": " + collection + " not loaded after " + std::to_string(timeout_seconds) + " s");
+      failed(collection + " not loaded after " + std::to_string(timeout_seconds) + " s");
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
@@ -570,7 +509,7 @@ std::multimap<int64_t, std::string> Client::query_vectors(const std::string& col
     }
   }
   if (got_ids.size() != vectors.size())
-    fail("milvus " + options_.address + ": Query " + collection + ": " + std::to_string(got_ids.size()) + " ids but " +
+    failed("Query " + collection + ": " + std::to_string(got_ids.size()) + " ids but " +
          std::to_string(vectors.size()) + " vectors in the answer");
   std::multimap<int64_t, std::string> rows;
   for (size_t i = 0; i < got_ids.size(); ++i) rows.emplace(got_ids[i], std::move(vectors[i]));

@@ -102,6 +102,8 @@ class Client {
 
  private:
   void prepare(grpc::ClientContext& context) const;
+  // Every failed call's message starts "milvus ADDRESS: ".
+  [[noreturn]] void failed(const std::string& what) const;
   [[noreturn]] void transport_failed(const char* call, const std::string& what, const grpc::Status& status) const;
   template <typename Response>
   void check(const char* call, const std::string& what, const grpc::Status& transport, const Response& response);

@@ -21,24 +21,18 @@ class PostImport {
  public:
   PostImport(Client& client, PostImportOptions options);
   // A group whose files are readable here (local paths), for --verify-sample.
-  void add_sample_source(const std::string& collection, const std::string& id_file, const std::string& vector_file, uint64_t rows,
-                         uint64_t row_bytes);
+  void add_sample_source(const std::string& collection, const std::string& id_file, const std::string& vector_file);
   // `unindexable`: rows per collection that the index's total counts but never covers (segments
   // left by failed imports on 2.2/2.3).
   void run(const std::map<std::string, CollectionInfo>& collections, const std::map<std::string, int64_t>& unindexable);
 
  private:
-  struct SampleSource {
-    std::string collection, id_file, vector_file;
-    uint64_t rows = 0, row_bytes = 0;
-  };
   void index_and_load(const std::map<std::string, CollectionInfo>& collections, const std::map<std::string, int64_t>& unindexable);
   void verify_sample(const std::string& collection);
-  bool source_has_row(const std::string& collection, int64_t id, const std::string& vector) const;
 
   Client& client_;
   PostImportOptions options_;
-  std::vector<SampleSource> samples_;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> groups_;  // collection -> (id.npy, data.npy)
 };
 
 }  // namespace mm::milvus2x

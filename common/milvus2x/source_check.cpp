@@ -1,14 +1,11 @@
 #include "milvus2x/source_check.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <memory>
-#include <random>
 
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
-#include "milvus1x/segment_rows.hpp"
 #include "milvus2x/sample_check.hpp"
 #include "milvus2x/schema_check.hpp"
 
@@ -74,56 +71,23 @@ uint64_t SourceChecker::check_sample() {
   return sampled;
 }
 
-// Rows are picked uniformly over the collection's live rows, read from the 1.x files, and queried
-// by id. A 1.x id can repeat; then 2.x may return another row with that id, which must itself be a
-// live 1.x row.
+// Rows are picked uniformly over the collection's live rows in the 1.x files.
 void SourceChecker::sample_collection(const std::string& name, uint64_t& sampled) {
-  std::vector<const milvus1x::Segment*> segments;
-  uint64_t total = 0;
+  std::vector<std::unique_ptr<RowSource>> sources;
   for (const auto& s : segments_)
-    if (s.collection == name) {
-      segments.push_back(&s);
-      total += s.live;
-    }
-  if (total == 0) return;
+    if (s.collection == name) sources.push_back(segment_rows(s));
+  if (sources.empty()) return;
   client_.load(name, 600);
-  std::map<const milvus1x::Segment*, std::unique_ptr<milvus1x::SegmentRows>> open;
-  auto rows_of = [&](const milvus1x::Segment* s) -> milvus1x::SegmentRows& {
-    auto& rows = open[s];
-    if (!rows) rows = std::make_unique<milvus1x::SegmentRows>(*s);
-    return *rows;
-  };
-
-  std::mt19937_64 random(std::random_device{}());
-  std::vector<std::pair<int64_t, std::string>> picked;
-  unsigned unreadable = 0;
-  for (unsigned i = 0; i < options_.sample; ++i) {
-    uint64_t n = random() % total;
-    size_t k = 0;
-    while (n >= segments[k]->live) n -= segments[k++]->live;
-    auto row = rows_of(segments[k]).live_row(n);
-    if (row.first == std::numeric_limits<int64_t>::max()) {  // Milvus 2.3 counts this id but never returns it
-      ++unreadable;
-      continue;
-    }
-    picked.push_back(std::move(row));
-  }
-  if (unreadable)
-    log_warning(name + ": skipped " + std::to_string(unreadable) + " sampled rows with id 2^63-1, which Milvus does not return from queries");
-
-  auto in_source = [&](int64_t id, const std::string& vector) {
-    for (const auto* s : segments)
-      if (rows_of(s).has_row(id, vector)) return true;
-    return false;
-  };
-  auto misses = sample_misses(client_, name, options_.id_field, options_.vector_field, picked, in_source);
-  size_t bad = misses.size();
+  const auto result = milvus2x::check_sample(client_, name, options_.id_field, options_.vector_field, options_.sample, sources);
+  if (result.skipped)
+    log_warning(name + ": skipped " + std::to_string(result.skipped) + " sampled rows with id 2^63-1, which Milvus does not return from queries");
+  const size_t bad = result.misses.size();
   if (bad > 0)
-    problems_.push_back("milvus " + client_.address() + ": " + name + " id " + std::to_string(misses[0].id) +
-                        (misses[0].missing ? ": not found" : ": the vector differs from the 1.x files"));
-  if (bad > 1) problems_.back() += " (" + std::to_string(bad) + " of " + std::to_string(picked.size()) + " sampled rows differ)";
-  sampled += picked.size();
-  log_info(name + ": " + std::to_string(picked.size() - bad) + " of " + std::to_string(picked.size()) +
+    problems_.push_back("milvus " + client_.address() + ": " + name + " id " + std::to_string(result.misses[0].id) +
+                        (result.misses[0].missing ? ": not found" : ": the vector differs from the 1.x files"));
+  if (bad > 1) problems_.back() += " (" + std::to_string(bad) + " of " + std::to_string(result.checked) + " sampled rows differ)";
+  sampled += result.checked;
+  log_info(name + ": " + std::to_string(result.checked - bad) + " of " + std::to_string(result.checked) +
            " random live rows of the 1.x files read back bit-exact");
 }
 

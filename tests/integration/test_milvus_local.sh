@@ -46,6 +46,36 @@ bulk --journal "$journal" "$SCRATCH/groups.jsonl" >"$SCRATCH/again.jsonl"
   grep -q '"imported_groups":0' "$SCRATCH/again.jsonl" && pass "rerun imports nothing" || fail "rerun imported again"
 check_milvus "$port" "$SCRATCH/groups.jsonl" "$fx" >/dev/null && pass "counts unchanged after the rerun" || fail "counts changed"
 
+# The one sampler fails when it must: with every vector of the groups' data.npy zeroed,
+# --verify-sample names a row whose vector in Milvus differs; with every .rv of the 1.x files
+# zeroed, mm-verify --sample likewise (the rows in Milvus are the real ones).
+cp -r "$SCRATCH/npy" "$SCRATCH/npy-zeroed"
+sed "s|$SCRATCH/npy/|$SCRATCH/npy-zeroed/|g" "$SCRATCH/groups.jsonl" >"$SCRATCH/zeroed.jsonl"
+cp -r "$fx" "$SCRATCH/fx-zeroed"
+$PY - "$SCRATCH/npy-zeroed" "$SCRATCH/fx-zeroed/db/tables" <<'PY'
+import os, sys
+def zero(path, keep):
+    size = os.path.getsize(path)
+    with open(path, "r+b") as f:
+        f.seek(keep)
+        f.write(bytes(size - keep))
+for root, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".npy") and "data" in name:
+            path = os.path.join(root, name)
+            head = open(path, "rb").read(12)
+            zero(path, 10 + int.from_bytes(head[8:10], "little"))
+for root, _, files in os.walk(sys.argv[2]):
+    for name in files:
+        if name.endswith(".rv"):
+            zero(os.path.join(root, name), 8)
+PY
+expect_error "--verify-sample reads the groups" "verify-sample: .* id [0-9-]*: the vector in Milvus differs from the source" \
+  mm-bulkinsert --address "$addr" --journal "$journal" --verify-sample 20 "$SCRATCH/zeroed.jsonl"
+mm-meta -q --sqlite "$SCRATCH/fx-zeroed/db/meta.sqlite" | mm-scan -q --tables "$SCRATCH/fx-zeroed/db/tables" >"$SCRATCH/zeroed-scan.jsonl"
+expect_error "mm-verify --sample reads the 1.x files" "id [0-9-]*: the vector differs from the 1.x files" \
+  mm-verify --address "$addr" --journal "$journal" --sample 20 "$SCRATCH/zeroed-scan.jsonl"
+
 # Groups cut differently from the journal's would import rows twice: refused.
 mm-scan -q --tables "$fx/db/tables" <(mm-meta -q --sqlite "$fx/db/meta.sqlite") | mm-npy -q --out "$SCRATCH/npy2" >"$SCRATCH/regrouped.jsonl"
 expect_error "regrouped rows refused" "holds other rows than the group of that name" mm-bulkinsert --address "$addr" --journal "$journal" "$SCRATCH/regrouped.jsonl"
