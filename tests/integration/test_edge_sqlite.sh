@@ -58,4 +58,22 @@ mm-meta -q --sqlite "$db" --collections bits_ham,films_l2 | grep -o '"kind":"col
 mm-meta -q --sqlite "$db" --export-json "$SCRATCH/meta.json" >/dev/null
 pipeline --meta-json "$SCRATCH/meta.json" -- --tables "$fx/db/tables" -- --out "$SCRATCH/json" >"$SCRATCH/json.jsonl"
 check "$SCRATCH/json.jsonl" "$fx" && pass "meta.json export converts the same rows" || fail "meta.json path content"
+# mm-npy --plan counts what the conversion writes: per partition the same live rows and groups.
+mm-meta -q --sqlite "$db" | mm-scan -q --tables "$fx/db/tables" >"$SCRATCH/plan-in.jsonl"
+for size in 3000 8K 1G; do
+  mm-npy -q --out "$SCRATCH/plan-$size" --group-size "$size" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.jsonl"
+  mm-npy -q --plan --group-size "$size" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.plan"
+  $PY - "$SCRATCH/plan-$size.jsonl" "$SCRATCH/plan-$size.plan" <<'PY' && pass "--plan at $size: the groups and rows written" || fail "--plan at $size differs from the conversion"
+import collections, json, sys
+written = collections.Counter(); rows = collections.Counter()
+for r in map(json.loads, open(sys.argv[1])):
+    if r["kind"] == "group":
+        written[(r["collection"], r["partition"])] += 1
+        rows[(r["collection"], r["partition"])] += r["rows"]
+plan = [json.loads(l) for l in open(sys.argv[2])]
+ok = all(written[(p["collection"], p["partition"])] == p["groups"] and rows[(p["collection"], p["partition"])] == p["live"] for p in plan)
+ok = ok and sum(p["groups"] for p in plan) == sum(written.values()) and len(written) > 3
+sys.exit(0 if ok else 1)
+PY
+done
 finish

@@ -10,6 +10,7 @@
 #include "manifest.hpp"
 #include "milvus1x/names.hpp"
 #include "npy/group_writer.hpp"
+#include "npy/partition_plan.hpp"
 #include "task_group.hpp"
 #include "tool_main.hpp"
 
@@ -30,17 +31,27 @@ int run(int argc, char** argv) {
     ("chunk-size", "payload one worker writes at a time; a group's chunks are shared among the workers, so groups finish one after another", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("j,jobs", "chunks written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
-    ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME");
+    ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME")
+    ("plan", "write nothing: print one plan record per partition (live rows, bytes, groups at --group-size), as the conversion would cut them; no --out");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
-  if (!result.count("out")) bad_usage("--out DIR is required");
-  const std::string out_dir = result["out"].as<std::string>();
   uint64_t group_bytes = cli::parse_size("--group-size", result["group-size"].as<std::string>());
   if (group_bytes > kMaxGroupBytes) bad_usage("--group-size: at most 16G (Milvus 2.x imports at most 16 GiB per group)");
   if (group_bytes == 0) bad_usage("--group-size: at least 1 byte");
   // 16G means as much as Milvus takes: its limit counts the NumPy headers too.
   group_bytes = std::min(group_bytes, kMaxGroupPayload);
+  if (result.count("plan")) {
+    ManifestReader in(result["manifest"].as<std::string>());
+    ManifestWriter out;
+    PlanTally tally(group_bytes);
+    rapidjson::Document record;
+    while (in.next(record)) at_record(in, [&] { tally.add(record); });
+    for (const auto& plan : tally.finish()) out.write_line(to_json(plan));
+    return kExitOk;
+  }
+  if (!result.count("out")) bad_usage("--out DIR is required");
+  const std::string out_dir = result["out"].as<std::string>();
   const uint64_t chunk_bytes = cli::parse_size("--chunk-size", result["chunk-size"].as<std::string>());
   if (chunk_bytes == 0) bad_usage("--chunk-size: at least 1 byte");
   const unsigned jobs = result["jobs"].as<unsigned>();
