@@ -59,3 +59,31 @@ pipeline() {
   npy=("$@")
   mm-meta -q "${meta[@]}" | mm-scan -q "${scan[@]}" | mm-npy -q "${npy[@]}"
 }
+
+# local_migration_yaml FIXTURE OUTPUT_DIR ENDPOINT [LIMIT]: the sections of a migration.yaml for a
+# gen1x.py installation read from meta.sqlite and converted to a local OUTPUT_DIR for the Milvus at
+# ENDPOINT (host:port), LIMIT workers each side; callers append their milvusmm: section.
+local_migration_yaml() {
+  cat <<YAML
+dumper:
+  worker:
+    workMode: milvus1x
+    limit: ${4:-2}
+loader:
+  worker:
+    limit: ${4:-2}
+meta:
+  mode: sqlite
+  sqliteFile: $1/db/meta.sqlite
+source:
+  mode: local
+  local:
+    tablesDir: $1/db/tables
+target:
+  mode: local
+  local:
+    outputDir: $2
+  milvus2x:
+    endpoint: $3
+YAML
+}

@@ -54,34 +54,10 @@ fx=$SCRATCH/fx
 $PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$fx" --seed 5 >/dev/null
 expected=$($PY -c 'import json,sys; i=json.load(open(sys.argv[1])); print(sum(p["rows"] for c in i["collections"].values() for p in c["partitions"].values()))' "$fx/expected/index.json")
 mkdir -p "$SCRATCH/run"
-cat >"$SCRATCH/run/migration.yaml" <<EOF
-dumper:
-  worker:
-    workMode: milvus1x
-    limit: 3
-loader:
-  worker:
-    limit: 3
-meta:
-  mode: sqlite
-  sqliteFile: $fx/db/meta.sqlite
-source:
-  mode: local
-  local:
-    tablesDir: $fx/db/tables
-target:
-  mode: local
-  local:
-    outputDir: import
-  milvus2x:
-    endpoint: 127.0.0.1:$port
-milvusmm:
-  workDir: work
-  groupSize: 8K
-  pollInterval: 0.3
-  createIndex: true
-  verifySample: 50
-EOF
+{
+  local_migration_yaml "$fx" import "127.0.0.1:$port" 3
+  printf 'milvusmm:\n  workDir: work\n  groupSize: 8K\n  pollInterval: 0.3\n  createIndex: true\n  verifySample: 50\n'
+} >"$SCRATCH/run/migration.yaml"
 cd "$SCRATCH/run" || exit 1
 live=$("$MM_RUN" -q plan | awk '$1 == "total" { print $3 }')
 [ "$live" = "$expected" ] && pass "plan: $live live rows, as generated" || fail "plan: '$live' live rows, expected $expected"

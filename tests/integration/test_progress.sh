@@ -144,27 +144,10 @@ mm-progress --totals bad.json </dev/null 2>/dev/null || rc=$?
 
 # --- mm-run: json writes only JSON lines; text on a terminal draws the bars with the plan's totals.
 mkdir -p run
-cat >run/migration.yaml <<EOF
-dumper:
-  worker:
-    workMode: milvus1x
-meta:
-  mode: sqlite
-  sqliteFile: $fx/db/meta.sqlite
-source:
-  mode: local
-  local:
-    tablesDir: $fx/db/tables
-target:
-  mode: local
-  local:
-    outputDir: import
-  milvus2x:
-    endpoint: 127.0.0.1:1
-milvusmm:
-  workDir: work
-  groupSize: 8K
-EOF
+{
+  local_migration_yaml "$fx" import 127.0.0.1:1
+  printf 'milvusmm:\n  workDir: work\n  groupSize: 8K\n'
+} >run/migration.yaml
 cd run || exit 1
 "$MM_RUN" --log-format json plan >plan.out 2>plan.err && grep -q "^total .* $expected " plan.out &&
   pass "mm-run --log-format json plan: the table on stdout" || fail "mm-run plan: $(cat plan.out plan.err)"
