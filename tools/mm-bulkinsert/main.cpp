@@ -2,9 +2,9 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "../common/cli.hpp"
-#include "../common/milvus_cli.hpp"
-#include "../common/store_cli.hpp"
+#include "../cli/cli.hpp"
+#include "../cli/milvus_cli.hpp"
+#include "../cli/store_cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

@@ -2,7 +2,7 @@
 // settings as shell variables for mm-run.
 #include <iostream>
 
-#include "../common/cli.hpp"
+#include "../cli/cli.hpp"
 #include "config/config.hpp"
 #include "errors.hpp"
 #include "log.hpp"

@@ -4,8 +4,8 @@
 #include <atomic>
 #include <memory>
 
-#include "../common/cli.hpp"
-#include "../common/store_cli.hpp"
+#include "../cli/cli.hpp"
+#include "../cli/store_cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

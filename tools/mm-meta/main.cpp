@@ -3,7 +3,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "../common/cli.hpp"
+#include "../cli/cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

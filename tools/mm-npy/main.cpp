@@ -4,7 +4,7 @@
 #include <memory>
 #include <thread>
 
-#include "../common/cli.hpp"
+#include "../cli/cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "../common/cli.hpp"
+#include "../cli/cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "progress_view.hpp"

@@ -1,5 +1,5 @@
 // mm-scan: finds and validates the files of each segment record and adds live row counts.
-#include "../common/cli.hpp"
+#include "../cli/cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

@@ -7,8 +7,8 @@
 #include <memory>
 #include <thread>
 
-#include "../common/cli.hpp"
-#include "../common/store_cli.hpp"
+#include "../cli/cli.hpp"
+#include "../cli/store_cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"

@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "../common/cli.hpp"
-#include "../common/milvus_cli.hpp"
+#include "../cli/cli.hpp"
+#include "../cli/milvus_cli.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
