@@ -19,7 +19,9 @@
 # (scripts/install-test-servers.sh).
 #
 # Environment knobs: MM_TEST_BUCKET, MM_TEST_MINIO_START_TIMEOUT (seconds, default 30),
-#                    MM_TEST_MINIO_STOP_TIMEOUT (seconds, default 15).
+#                    MM_TEST_MINIO_STOP_TIMEOUT (seconds, default 15), MM_TEST_MINIO_DOMAIN
+#                    (MINIO_DOMAIN: buckets also addressed as BUCKET.DOMAIN, virtual-host style,
+#                    as Aliyun OSS and Tencent COS require; "localhost" needs no DNS).
 set -euo pipefail
 
 PROG=${0##*/}
@@ -115,7 +117,7 @@ cmd_start() {
         env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$dir" \
             MINIO_ROOT_USER="$(<"$dir/access_key")" \
             MINIO_ROOT_PASSWORD="$(<"$dir/secret_key")" \
-            MINIO_BROWSER=off MINIO_UPDATE=off \
+            MINIO_BROWSER=off MINIO_UPDATE=off ${MM_TEST_MINIO_DOMAIN:+MINIO_DOMAIN="$MM_TEST_MINIO_DOMAIN"} \
             setsid "$MINIO" server "$dir/data" --address "127.0.0.1:$port" \
             --certs-dir "$dir/certs" --quiet --anonymous \
             </dev/null >"$dir/minio.log" 2>&1 &

@@ -373,14 +373,6 @@ void Config::validate() const {
   if (source.empty()) bad_usage(file_ + ": \"source.mode\" is required (local or remote)");
   if (source == "local") need("source.local.tablesDir", "source.mode");
   if (source == "remote") need("source.remote.bucket", "source.mode");
-  for (const char* side : {"source", "target"}) {
-    const std::string key = std::string(side) + ".remote.cloud", cloud = get(key);
-    const bool used = get(std::string(side) + ".mode") == "remote" || (side == std::string("source") && meta == "remote");
-    if (used && (cloud == "ali" || cloud == "tc"))
-      error_at(key, key + " " + cloud + " is not supported by milvus-mm (aws, gcp, azure): for an S3-compatible store use aws with " +
-                        side + ".remote.endpoint");
-  }
-
   const std::string target = get("target.mode");
   if (target.empty()) bad_usage(file_ + ": \"target.mode\" is required (local or remote)");
   if (target == "local") need("target.local.outputDir", "target.mode");

@@ -5,7 +5,24 @@
 
 namespace mm::storage {
 
+std::string cloud_endpoint(const std::string& backend, const std::string& region) {
+  return backend == "ali" ? region + ".oss.aliyuncs.com" : "cos." + region + ".myqcloud.com";
+}
+
 StoreSpec resolve_store_spec(const StoreRequest& request, const Environment& env) {
+  if (request.backend == "ali" || request.backend == "tc") {
+    StoreRequest s3 = request;
+    s3.backend = "s3";
+    if (s3.endpoint.empty()) {
+      if (s3.region.empty())
+        bad_usage("--backend " + request.backend + " needs --region (the endpoint is derived from it) or --endpoint");
+      s3.endpoint = cloud_endpoint(request.backend, s3.region);
+      s3.use_ssl = true;
+    }
+    if (s3.path_style) bad_usage("--backend " + request.backend + " addresses buckets as BUCKET.ENDPOINT: --path-style does not apply");
+    s3.virtual_host = true;
+    return resolve_store_spec(s3, env);
+  }
   StoreSpec spec;
   spec.backend = request.backend;
   spec.endpoint = request.endpoint;
@@ -18,7 +35,7 @@ StoreSpec resolve_store_spec(const StoreRequest& request, const Environment& env
     if (spec.account.empty()) bad_usage("--backend azure needs --account NAME (or AZURE_STORAGE_ACCOUNT)");
     return spec;
   }
-  if (spec.backend != "s3" && spec.backend != "gcs") bad_usage("--backend: one of local, s3, gcs, azure");
+  if (spec.backend != "s3" && spec.backend != "gcs") bad_usage("--backend: one of local, s3, gcs, azure, ali, tc");
   if (spec.endpoint.find("://") != std::string::npos) bad_usage("--endpoint: give HOST:PORT without a scheme; --use-ssl selects HTTPS");
   const bool given = !spec.endpoint.empty();
   if (!given && spec.backend == "gcs") spec.endpoint = "storage.googleapis.com";

@@ -12,7 +12,7 @@ namespace mm::storage {
 
 // What the user gave (flags or migration.yaml keys); an empty string is "not given".
 struct StoreRequest {
-  std::string backend;  // s3, gcs, azure
+  std::string backend;  // s3, gcs, azure, or ali / tc (S3-compatible: Aliyun OSS, Tencent COS)
   std::string endpoint, region, bucket, ca_file, account;
   bool use_ssl = false, path_style = false, virtual_host = false;
 };
@@ -23,9 +23,17 @@ using Environment = std::function<std::string(const std::string& name)>;
 // s3 without an endpoint is AWS: HTTPS, virtual-host addressing, region us-east-1. gcs without
 // one is storage.googleapis.com over HTTPS, region auto. A given endpoint (MinIO, another
 // S3-compatible store) is path-style over HTTP unless use_ssl or virtual_host say otherwise.
+// ali (Aliyun OSS) and tc (Tencent COS) are S3 with virtual-host addressing and SigV4, as
+// milvus-migration reaches them: without an endpoint, HTTPS to REGION.oss.aliyuncs.com or
+// cos.REGION.myqcloud.com (region required); the spec's backend is then s3.
 // azure needs an account (given, or AZURE_STORAGE_ACCOUNT). Contradictions are usage errors that
 // name the flags (--path-style, --virtual-host, --endpoint, --bucket, --account).
 StoreSpec resolve_store_spec(const StoreRequest& request, const Environment& env);
+
+// The public S3-compatible endpoint of an ali or tc region (milvus-migration's storage/aliyun.go
+// and tencent.go): "cn-hangzhou" -> "cn-hangzhou.oss.aliyuncs.com", "ap-guangzhou" ->
+// "cos.ap-guangzhou.myqcloud.com".
+std::string cloud_endpoint(const std::string& backend, const std::string& region);
 
 // Where s3/gcs credentials may come from, as given.
 struct CredentialRequest {

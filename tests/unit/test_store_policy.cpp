@@ -127,3 +127,43 @@ BOOST_AUTO_TEST_CASE(azure_credentials) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cloud_presets)
+
+// Aliyun OSS and Tencent COS as milvus-migration reaches them (storage/aliyun.go, tencent.go):
+// the endpoint from the region, HTTPS, BUCKET.ENDPOINT addressing; the spec is plain s3.
+BOOST_AUTO_TEST_CASE(endpoints_derived_from_the_region) {
+  BOOST_TEST(cloud_endpoint("ali", "cn-hangzhou") == "cn-hangzhou.oss.aliyuncs.com");
+  BOOST_TEST(cloud_endpoint("tc", "ap-guangzhou") == "cos.ap-guangzhou.myqcloud.com");
+  for (const char* cloud : {"ali", "tc"}) {
+    StoreRequest r;
+    r.backend = cloud;
+    r.bucket = "b";
+    r.region = "r1";
+    auto spec = resolve_store_spec(r, env_of({}));
+    BOOST_TEST(spec.backend == "s3");
+    BOOST_TEST(spec.endpoint == cloud_endpoint(cloud, "r1"));
+    BOOST_TEST(spec.use_ssl);
+    BOOST_TEST(!spec.path_style);
+    BOOST_TEST(spec.region == "r1");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_given_endpoint_keeps_virtual_host_addressing) {
+  StoreRequest r;
+  r.backend = "tc";
+  r.bucket = "b";
+  r.endpoint = "localhost:9000";
+  auto spec = resolve_store_spec(r, env_of({}));
+  BOOST_TEST(spec.endpoint == "localhost:9000");
+  BOOST_TEST(!spec.use_ssl);
+  BOOST_TEST(!spec.path_style);
+  r.path_style = true;
+  BOOST_TEST(usage_error([&] { resolve_store_spec(r, env_of({})); }).find("--path-style does not apply") != std::string::npos);
+  StoreRequest no_region;
+  no_region.backend = "ali";
+  no_region.bucket = "b";
+  BOOST_TEST(usage_error([&] { resolve_store_spec(no_region, env_of({})); }).find("needs --region") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

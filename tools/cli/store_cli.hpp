@@ -21,8 +21,8 @@ namespace mm::cli {
 // --endpoint, --region, --use-ssl, --ca-file, --path-style, --virtual-host, --account.
 inline void add_endpoint_options(cxxopts::Options& options, const std::string& group) {
   options.add_options(group)
-    ("endpoint", "s3: HOST:PORT (default: AWS for --region; gcs: storage.googleapis.com); azure: URL (default https://ACCOUNT.blob.core.windows.net)", cxxopts::value<std::string>(), "ENDPOINT")
-    ("region", "region (default us-east-1; gcs: auto)", cxxopts::value<std::string>(), "NAME")
+    ("endpoint", "s3: HOST:PORT (default: AWS for --region; gcs: storage.googleapis.com; ali: REGION.oss.aliyuncs.com; tc: cos.REGION.myqcloud.com); azure: URL (default https://ACCOUNT.blob.core.windows.net)", cxxopts::value<std::string>(), "ENDPOINT")
+    ("region", "region (default us-east-1; gcs: auto; ali, tc: required without --endpoint, which derives from it)", cxxopts::value<std::string>(), "NAME")
     ("use-ssl", "HTTPS to --endpoint (always for the default AWS and GCS endpoints); certificates are always verified")
     ("ca-file", "CA certificates (PEM) to verify the server with", cxxopts::value<std::string>(), "PATH")
     ("path-style", "address buckets as ENDPOINT/BUCKET/KEY (default with --endpoint)")

@@ -81,7 +81,7 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-fetch", "Download the files mm-scan reads (.rv, .uid, deleted_docs) of every segment record of MANIFEST (default: stdin) from the object store holding a Milvus 1.x tables/ directory to DIR/<table_id>/<segment_id>/, and print the records unchanged once their files are complete; then `mm-scan --tables DIR` reads them. With --meta-object, first download a meta.json (meta.mode: remote) for mm-meta to read; without --dir that is all it does. Credentials come from the environment or a credentials file, never from the command line.");
   options.add_options("Source")
-    ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys) or azure", cxxopts::value<std::string>()->default_value("s3"), "NAME")
+    ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys), azure, ali (Aliyun OSS) or tc (Tencent COS)", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("bucket", "bucket (Azure: container) holding the 1.x files", cxxopts::value<std::string>(), "NAME")
     ("prefix", "key prefix of the 1.x tables/ directory (milvus-migration's tablesDir); segment files are PREFIX/<table_id>/<segment_id>/<name>", cxxopts::value<std::string>()->default_value(""), "KEY")
     ("check-bucket", "first check that the bucket exists, can be listed and holds objects under --prefix");
@@ -102,7 +102,7 @@ int run(int argc, char** argv) {
   const auto& result = *parsed;
 
   const std::string backend = result["backend"].as<std::string>();
-  if (backend != "s3" && backend != "gcs" && backend != "azure") bad_usage("--backend: one of s3, gcs, azure");
+  if (backend == "local") bad_usage("--backend: one of s3, gcs, azure, ali, tc (a local tables/ directory needs no fetch)");
   if (!result.count("bucket")) bad_usage("--bucket NAME is required (the bucket holding the 1.x files)");
   const bool fetch_tables = result.count("dir") > 0, fetch_meta = result.count("meta-object") > 0;
   if (result.count("meta-object") != result.count("meta-out")) bad_usage("--meta-object and --meta-out go together");

@@ -52,7 +52,7 @@ std::string store_record(const StoreSpec& spec, const std::string& prefix) {
 int run(int argc, char** argv) {
   cxxopts::Options options("mm-upload", "Put the files of every group record of MANIFEST (default: stdin) where Milvus 2.x reads them, and print each record with \"objects\" (field -> object key, or absolute path for local storage) and \"storage\" added. Other records pass through. Credentials come from the environment or a credentials file, never from the command line.");
   options.add_options("Storage")
-    ("backend", "local, s3 (AWS, MinIO), gcs (XML API, HMAC keys) or azure", cxxopts::value<std::string>()->default_value("s3"), "NAME")
+    ("backend", "local, s3 (AWS, MinIO), gcs (XML API, HMAC keys), azure, ali (Aliyun OSS) or tc (Tencent COS)", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("dir", "local: directory the Milvus server reads files from", cxxopts::value<std::string>(), "DIR")
     ("bucket", "bucket (Azure: container); must be the one Milvus uses (minio.bucketName)", cxxopts::value<std::string>()->default_value("a-bucket"), "NAME")
     ("prefix", "key prefix; files go to PREFIX/<collection>/<partition>/<group>/<field>.npy", cxxopts::value<std::string>()->default_value("migration"), "KEY")
