@@ -33,6 +33,17 @@ mm-meta -q --sqlite "$fx/db/meta.sqlite" | mm-fetch -q --backend ali --endpoint 
     "$(mm-meta -q --sqlite "$fx/db/meta.sqlite" | mm-scan -q --tables "$fx/db/tables" | jq -s 'map(select(.kind == "summary")) | .[-1].live')" ] &&
   pass "mm-fetch --backend ali: the same live rows as the local files" || fail "mm-fetch --backend ali"
 
+# migration.yaml's cloud: tc, as milvus-migration spells it: mm-run dump puts the groups there.
+mkdir -p "$SCRATCH/run"
+{
+  local_migration_yaml "$fx" unused 127.0.0.1:1 | sed '/^target:/,$d'
+  printf 'target:\n  mode: remote\n  remote:\n    outputDir: viayaml\n    cloud: tc\n    endpoint: %s\n    bucket: a-bucket\n    ak: %s\n    sk: %s\nmilvusmm:\n  workDir: %s\n  groupSize: 16K\n' \
+    "$host" "$access" "$secret" "$SCRATCH/run/work"
+} >"$SCRATCH/run/migration.yaml"
+(unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; "$MM_SRC/scripts/mm-run" -q --config "$SCRATCH/run/migration.yaml" dump) &&
+  check_objects s3 "$SCRATCH/run/work/dumped.jsonl" viayaml/migration >/dev/null &&
+  pass "mm-run dump with cloud: tc puts every object" || fail "mm-run dump with cloud: tc"
+
 # The same requests to a MinIO that only knows path-style buckets fail: they were virtual-host.
 plain=$SCRATCH/plain
 "$MM_SRC/scripts/test-minio.sh" start "$plain" 2>/dev/null
