@@ -83,6 +83,8 @@ const std::vector<KeySpec> kKeys = {
      "the 1.x server_config.yaml: meta, tables, secondary roots and WAL from it unless given here"},
     {"milvusmm.secondaryTablesDirs", T::List, "", "MM_SECONDARY_TABLES_DIRS", nullptr,
      "0.9.x secondary roots' tables/ directories (storage_config.secondary_path)"},
+    {"milvusmm.secondaryRemoteTablesDirs", T::List, "", "MM_SECONDARY_REMOTE_TABLES_DIRS", nullptr,
+     "further key prefixes of tables/ in the source bucket (0.9.x secondary roots)"},
     {"milvusmm.walDir", T::String, "", "MM_WAL_DIR", nullptr,
      "the 1.x WAL directory to check for unflushed changes (default: ../../wal beside source.local.tablesDir, when there)"},
     {"milvusmm.ignoreUnflushed", T::Bool, "false", "MM_IGNORE_UNFLUSHED", nullptr,

@@ -92,10 +92,10 @@ Collection collection_from_row(const MetaRows& rows, const TableRow& row) {
 }
 
 // The names for a message, cut to about 200 characters.
-std::string known_names(const std::map<std::string, Collection>& live) {
+std::string known_names(const std::vector<std::string>& names) {
   std::string list;
-  size_t left = live.size();
-  for (const auto& [name, c] : live) {
+  size_t left = names.size();
+  for (const auto& name : names) {
     if (list.size() > 200) {
       list += ", ... (" + std::to_string(left) + " more)";
       break;
@@ -127,32 +127,46 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
                row.origin + ")");
   }
 
-  std::map<std::string, Collection> live;
+  std::map<std::string, const TableRow*> live;  // collection name -> its row
   std::set<std::string> dropped;
   for (const auto& row : rows.tables) {
     if (!row.owner_table.empty()) continue;
     if (row.state == kStateNormal)
-      live.emplace(row.table_id, collection_from_row(rows, row));
+      live.emplace(row.table_id, &row);
     else
       dropped.insert(row.table_id);
   }
   for (const auto& name : dropped) note("skipping dropped collection " + shown_name(name));
+  std::vector<std::string> live_names;
+  for (const auto& [name, row] : live) live_names.push_back(name);
 
+  // The selection first: rows of other collections are never checked.
   std::set<std::string> wanted;
   for (const auto& name : only) {
     if (!live.count(name))
       bad_usage("unknown collection " + quoted(name) + (dropped.count(name) ? " (it was dropped in 1.x)" : "") +
-                "; collections present: " + known_names(live));
+                "; collections present: " + known_names(live_names));
     wanted.insert(name);
   }
   auto is_wanted = [&](const std::string& name) { return wanted.empty() || wanted.count(name) > 0; };
 
+  // milvus-migration's export writes every live Tables row as a collection, partitions included,
+  // named by their numeric table id and without their collection or tag (1.x names start with a
+  // letter or '_', so a decimal name is one of those).
+  std::vector<std::string> flattened;
+  for (const auto& [name, row] : live)
+    if (is_wanted(name) && is_decimal_id(name)) flattened.push_back(name);
+  if (!flattened.empty())
+    bad_data(rows.source + ": " + std::to_string(flattened.size()) + (flattened.size() == 1 ? " collection" : " collections") +
+             " named by a numeric table id (" + known_names(flattened) +
+             ") are partitions flattened by milvus-migration's export, which leaves out their collection and tag: "
+             "read the 1.x metadata with --sqlite or --mysql, which keep the partition structure, or leave them out "
+             "with --collections");
+
   Catalog catalog;
   std::map<std::string, Owner> owners;  // table_id -> where its files go
-  for (const auto& [name, c] : live) {
-    if (!is_wanted(name)) continue;
-    catalog.collections.push_back(c);
-  }
+  for (const auto& [name, row] : live)
+    if (is_wanted(name)) catalog.collections.push_back(collection_from_row(rows, *row));
   for (const auto& c : catalog.collections) owners[c.name] = Owner{&c, "_default", ""};
 
   std::map<std::pair<std::string, std::string>, std::string> name_taken;  // (collection, 2.x name) -> tag
@@ -191,8 +205,10 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
   }
 
   std::map<std::pair<std::string, std::string>, const FileRow*> seen;  // (table_id, segment_id) -> its row
+  std::vector<const FileRow*> index_rows;
   size_t unowned = 0;
   for (const auto& f : rows.files) {
+    if (f.file_type == kFileIndex) index_rows.push_back(&f);
     if (!is_live_file_type(f.file_type)) continue;
     auto owner = owners.find(f.table_id);
     if (owner == owners.end()) {
@@ -216,6 +232,15 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
                " of table " + f.table_id + " (file_type " + std::to_string(first->second->file_type) + " and " +
                std::to_string(f.file_type) + "); a 1.x segment has one RAW, TO_INDEX or BACKUP row");
     }
+    if (f.row_count < 0)
+      catalog.warnings.push_back(where + ": row_count is not a row count (negative or REAL); the segment's files are counted");
+    // A drop is two transactions: after a crash between them, raw rows of the dropped collection
+    // stay and belong to a later collection of the same name, as in Milvus itself.
+    const TableRow& table = *by_id.at(f.table_id);
+    if (f.created_on > 0 && table.created_on > 0 && f.created_on < table.created_on)
+      catalog.warnings.push_back(where + ": segment " + f.segment_id + " is older than its table (created_on " +
+                                 std::to_string(f.created_on) + " < " + std::to_string(table.created_on) +
+                                 "): left by a collection of the same name dropped before a crash, it is migrated with this one, as Milvus 1.x serves it");
     const Collection& c = *owner->second.collection;
     Segment s;
     s.collection = c.name;
@@ -231,6 +256,13 @@ Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& onl
     catalog.segments.push_back(std::move(s));
   }
   if (unowned) note("skipping " + std::to_string(unowned) + " segment rows of dropped, orphan or unknown tables");
+  // No code path of 0.9.1-1.1.1 leaves an INDEX row without its raw row, but a segment read only
+  // through its index would vanish from the migration without a word.
+  for (const FileRow* f : index_rows)
+    if (owners.count(f->table_id) && !seen.count({f->table_id, f->segment_id}))
+      bad_data(at(rows, f->origin) + " (of table " + f->table_id + "): segment " + f->segment_id +
+               " has an INDEX file but no raw row (RAW, TO_INDEX or BACKUP): its vectors would be only inside the index, "
+               "which cannot be migrated (a damaged meta?)");
 
   // Default partition first, then partitions by tag, then segments in numeric order.
   std::sort(catalog.segments.begin(), catalog.segments.end(), [](const Segment& a, const Segment& b) {

@@ -18,7 +18,7 @@ enum class VectorKind { Float, Binary };
 // Tables.state, TableFiles.file_type and metric_type values, the same in 0.9.0 … 1.1.x.
 constexpr int kStateNormal = 0;
 constexpr int kStateDropped = 1;  // TO_DELETE
-constexpr int kFileRaw = 1, kFileToIndex = 2, kFileBackup = 7;
+constexpr int kFileRaw = 1, kFileToIndex = 2, kFileIndex = 3, kFileBackup = 7;
 // What Milvus 1.x accepts: dimension 1 to 32768 (in bits for binary vectors, then a multiple of 8),
 // metric_type 1 (L2) to 7 (SUPERSTRUCTURE), engine_type 0 (INVALID) to 12 (ANNOY).
 constexpr int64_t kMaxDimension = 32768;
@@ -57,8 +57,9 @@ struct FileRow {
   std::string segment_id;
   std::string file_id;
   int64_t file_type = 0;
-  int64_t row_count = 0;
+  int64_t row_count = 0;  // -1: unknown (negative or REAL in the source)
   int64_t file_size = 0;
+  int64_t created_on = 0;  // 0: unknown
 };
 
 struct MetaRows {
@@ -110,11 +111,14 @@ struct Catalog {
   std::vector<Collection> collections;
   std::vector<Partition> partitions;
   std::vector<Segment> segments;
+  std::vector<std::string> warnings;  // one line each, for the user (not errors)
 };
 
 // Applies the 1.x selection rules and checks every value it takes (ids safe in paths, integers in
-// range, text valid UTF-8, no table or segment listed twice); a violation is a kExitBadData error
-// naming rows.source and the row. `only` filters collections by name (empty: all); an unknown
+// range, text valid UTF-8, no table or segment listed twice, no INDEX row without its raw row); a
+// violation is a kExitBadData error naming rows.source and the row. `only` is applied first, so
+// rows of other collections are never checked; milvus-migration's flattened partitions (top-level
+// "collections" named by a numeric table id) are refused in one message naming them. `only` filters collections by name (empty: all); an unknown
 // name is a usage error. Skipped rows are reported through `note` (one human line each).
 Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& only,
                        const std::function<void(const std::string&)>& note);

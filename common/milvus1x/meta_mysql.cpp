@@ -1,5 +1,6 @@
 #include <mysql.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "errors.hpp"
@@ -128,7 +129,7 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
   unsigned timeout = 10;
   mysql_options(db.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
   mysql_options(db.get(), MYSQL_OPT_READ_TIMEOUT, &timeout);
-  mysql_options(db.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  mysql_options(db.get(), MYSQL_SET_CHARSET_NAME, target.charset.c_str());
   if (!mysql_real_connect(db.get(), target.host.c_str(), target.user.c_str(), target.password.c_str(),
                           target.database.c_str(), target.port, target.socket.empty() ? nullptr : target.socket.c_str(), 0))
     fail(target.display() + ": cannot connect: " + mysql_error(db.get()));
@@ -137,6 +138,10 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
     if (mysql_query(db.get(), sql) != 0) {
       unsigned code = mysql_errno(db.get());
       std::string message = target.display() + ": " + mysql_error(db.get());
+      if (code == 1146 && mysql_query(db.get(), "SELECT 1 FROM CollectionCommit LIMIT 0") == 0) {
+        mysql_free_result(mysql_store_result(db.get()));
+        bad_data(target.display() + ": " + kSnapshotMeta);
+      }
       if (code == 1146 || code == 1054) bad_data(message + " (not a Milvus 1.x meta database?)");
       fail(message);
     }
@@ -176,8 +181,8 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
         rows.tables.push_back(std::move(t));
       });
   query(
-      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
-      "WHERE file_type IN (1, 2, 7) ORDER BY id",
+      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size, created_on FROM TableFiles "
+      "WHERE file_type IN (1, 2, 3, 7) ORDER BY id",
       [&](MYSQL_ROW r, unsigned long* len, MYSQL_FIELD* fields) {
         FileRow f;
         f.table_id = cell(r, len, 1);
@@ -186,7 +191,8 @@ MetaRows read_mysql_meta(const MysqlTarget& target) {
         f.segment_id = cell(r, len, 2);
         f.file_id = cell(r, len, 3);
         f.file_type = cell_int(r, len, fields, 4, at);
-        f.row_count = cell_int(r, len, fields, 5, at, true);
+        f.row_count = std::max<int64_t>(-1, cell_int(r, len, fields, 5, at, true));  // negative: unknown
+        f.created_on = cell_int(r, len, fields, 7, at, true);
         f.file_size = cell_int(r, len, fields, 6, at, true);
         rows.files.push_back(std::move(f));
       });

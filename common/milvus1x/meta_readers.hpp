@@ -6,6 +6,11 @@
 
 namespace mm::milvus1x {
 
+// Milvus 0.11 (a preview between 0.10 and 1.0) kept its metadata in another schema.
+constexpr const char* kSnapshotMeta =
+    "a Milvus 0.11 snapshot meta (tables Collection, CollectionCommit, Segment, ...), not the Tables/TableFiles meta of "
+    "Milvus 0.9 to 1.1: milvus-mm does not read 0.11 installations";
+
 // Reads a private copy of meta.sqlite together with its -wal and -shm, so transactions still in the
 // WAL are seen and the user's files are never touched.
 MetaRows read_sqlite_meta(const std::string& path);
@@ -13,6 +18,11 @@ MetaRows read_sqlite_meta(const std::string& path);
 struct MysqlTarget {
   std::string user, password, host = "127.0.0.1", socket, database;
   unsigned port = 3306;
+  // The connection charset text is read in. Milvus 1.x never set one, so its client library's
+  // default applied: latin1 (libmysqlclient 5.7 of its images). Reading in the same charset gives
+  // back the bytes Milvus sent, whatever the tables' own charset; utf8mb4 would return non-ASCII
+  // tags of latin1 connections double-encoded.
+  std::string charset = "latin1";
   // "mysql://user@host:port/db", never with the password.
   std::string display() const;
 };

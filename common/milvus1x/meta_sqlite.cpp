@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -57,6 +58,13 @@ class Db {
     }
   }
   ~Db() { sqlite3_close(db_); }
+
+  bool has_table(const std::string& name) {
+    bool found = false;
+    const std::string sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'";
+    each(sql.c_str(), [&](sqlite3_stmt*) { found = true; });
+    return found;
+  }
 
   template <typename Row>
   void each(const char* sql, Row&& row) {
@@ -184,6 +192,9 @@ MetaRows read_sqlite_meta(const std::string& path) {
   check_wal(path + "-wal");
   PrivateCopy copy(path);
   Db db(copy.path(), path);
+  // 0.11's snapshot meta (db/snapshot/Resources.h) has Collection, CollectionCommit, Segment, ...
+  if (!db.has_table("Tables") && (db.has_table("CollectionCommit") || db.has_table("SegmentCommit")))
+    bad_data(path + ": " + kSnapshotMeta);
   MetaRows rows;
   rows.source = path;
   db.each(
@@ -209,10 +220,11 @@ MetaRows read_sqlite_meta(const std::string& path) {
         t.flush_lsn = integer(s, 13, place, true);
         rows.tables.push_back(std::move(t));
       });
-  // file_type IN (1, 2, 7) matches integers only: text, reals and blobs never count as live.
+  // file_type IN (1, 2, 3, 7) matches integers only: text, reals and blobs never count as live.
+  // INDEX rows (3) are read to find a segment whose raw row is missing.
   db.each(
-      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size FROM TableFiles "
-      "WHERE file_type IN (1, 2, 7) ORDER BY id",
+      "SELECT id, table_id, segment_id, file_id, file_type, row_count, file_size, created_on FROM TableFiles "
+      "WHERE file_type IN (1, 2, 3, 7) ORDER BY id",
       [&](sqlite3_stmt* s) {
         RowPlace place{path, "TableFiles", sqlite3_column_int64(s, 0), ""};
         FileRow f;
@@ -221,7 +233,10 @@ MetaRows read_sqlite_meta(const std::string& path) {
         f.segment_id = text(s, 2, place);
         f.file_id = text(s, 3, place);
         f.file_type = integer(s, 4, place);
-        f.row_count = integer(s, 5, place, true);
+        // row_count is only a hint (the files are counted): a REAL there (seen in real
+        // installations: 1.8e19) or a negative count reads as -1, unknown.
+        f.row_count = sqlite3_column_type(s, 5) == SQLITE_FLOAT ? -1 : std::max<int64_t>(-1, integer(s, 5, place, true));
+        f.created_on = integer(s, 7, place, true);
         f.file_size = integer(s, 6, place, true);
         rows.files.push_back(std::move(f));
       });

@@ -69,15 +69,41 @@ uint64_t read_payload_bytes(int fd, const std::string& path, bool allow_tail) {
   return payload;
 }
 
-std::string find_by_extension(const fs::path& dir, const std::string& segment_id, const std::string& ext) {
+std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
-  std::vector<std::string> found = segment_file_candidates(names, segment_id, ext);
+  return names;
+}
+
+std::string find_by_extension(const fs::path& dir, const std::string& segment_id, const std::string& ext) {
+  std::vector<std::string> found = segment_file_candidates(entries(dir), segment_id, ext);
   if (found.size() == 1) return (dir / found[0]).string();
   if (found.empty()) bad_data((dir / (segment_id + ext)).string() + ": missing (no *" + ext + " file in the segment directory)");
   bad_data(dir.string() + ": " + std::to_string(found.size()) + " *" + ext + " files and none named " +
            segment_id + ext);
+}
+
+// The segment's directory among the roots: the one holding its .rv. 0.9.x writes a segment's raw
+// files to one root but its index files round-robin, so another root can hold a directory of the
+// same name with only an index file (research note milvus1x-real-installations.md, item 1).
+fs::path segment_dir(const Segment& s, const std::vector<std::string>& roots) {
+  std::vector<fs::path> found, with_rv;
+  std::string looked;
+  for (const auto& root : roots) {
+    fs::path candidate = fs::absolute(fs::path(root) / s.table_id / s.segment_id).lexically_normal();
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+    std::error_code ec;
+    if (!fs::is_directory(candidate, ec)) continue;
+    found.push_back(candidate);
+    if (!segment_file_candidates(entries(candidate), s.segment_id, ".rv").empty()) with_rv.push_back(candidate);
+  }
+  if (found.empty())
+    bad_data("segment " + s.segment_id + " of " + s.collection + ": directory not found (looked for " + looked + ")");
+  if (with_rv.size() > 1)
+    bad_data("segment " + s.segment_id + " of " + s.collection + ": a .rv in " + with_rv[0].string() + " and in " +
+             with_rv[1].string() + ": which one holds its rows cannot be told");
+  return with_rv.empty() ? found[0] : with_rv[0];
 }
 
 }  // namespace
@@ -95,20 +121,7 @@ std::vector<std::string> segment_file_candidates(const std::vector<std::string>&
 
 void scan_segment(Segment& s, const std::vector<std::string>& roots,
                   const std::function<void(const std::string&)>& warn) {
-  fs::path dir;
-  std::string looked;
-  for (const auto& root : roots) {
-    fs::path candidate = fs::absolute(fs::path(root) / s.table_id / s.segment_id).lexically_normal();
-    std::error_code ec;
-    if (fs::is_directory(candidate, ec)) {
-      dir = candidate;
-      break;
-    }
-    looked += (looked.empty() ? "" : ", ") + candidate.string();
-  }
-  if (dir.empty())
-    bad_data("segment " + s.segment_id + " of " + s.collection + ": directory not found (looked for " + looked + ")");
-
+  const fs::path dir = segment_dir(s, roots);
   s.dir = dir.string();
   s.rv = find_by_extension(dir, s.segment_id, ".rv");
   s.uid = find_by_extension(dir, s.segment_id, ".uid");
@@ -131,7 +144,7 @@ void scan_segment(Segment& s, const std::vector<std::string>& roots,
   s.live = s.rows - s.deleted;
   s.scanned = true;
 
-  if (s.file_type != -1 && int64_t(s.live) != s.row_count)
+  if (s.file_type != -1 && s.row_count >= 0 && int64_t(s.live) != s.row_count)
     warn("segment " + s.segment_id + " of " + s.collection + ": 1.x row_count says " + std::to_string(s.row_count) +
          ", the files hold " + std::to_string(s.live) + " live rows (using the files)");
   if (s.file_size > 0 && uint64_t(s.file_size) != rv_bytes + uid_bytes)

@@ -18,7 +18,9 @@ std::vector<std::string> segment_file_candidates(const std::vector<std::string>&
                                                  const std::string& ext);
 constexpr const char* kDeletedDocs = "deleted_docs";
 
-// Finds the segment's directory under the first root holding <table_id>/<segment_id>, validates
+// Finds the segment's directory <root>/<table_id>/<segment_id>: the one holding its .rv when
+// several roots have such a directory (0.9.x secondary paths; a .rv in two roots is an error),
+// else the first. Then validates
 // every header against the file sizes, the row size and each other, counts the distinct deleted
 // rows, and fills the scan fields of `s`. Any inconsistency is a one-line kExitBadData error naming
 // the file, what was expected and what was found. Warnings (e.g. a stale 1.x row_count) go to `warn`.

@@ -18,23 +18,41 @@ void require_path_segment(const std::string& what, const std::string& value) {
 
 }  // namespace
 
-SegmentFetch fetch_segment(RemoteStore& store, const std::string& prefix, const std::string& table_id,
+SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& table_id,
                            const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
                            const ProgressFn& progress) {
   require_path_segment("table_id", table_id);
   require_path_segment("segment_id", segment_id);
-  const std::string remote = (prefix.empty() ? "" : prefix + "/") + table_id + "/" + segment_id + "/";
 
-  // Only the segment directory's own files: names below it are not segment files.
+  // The segment directory under each prefix, only its own files (names below it are not segment
+  // files). The one holding a .rv wins, as in mm-scan (0.9.x secondary roots).
+  std::string remote, looked, with_rv;
   std::vector<ListedObject> listed;
   std::vector<std::string> names;
-  for (auto& o : store.list(remote)) {
-    std::string name = o.key.substr(remote.size());
-    if (name.empty() || name.find('/') != std::string::npos) continue;
-    names.push_back(name);
-    listed.push_back(std::move(o));
+  for (const auto& prefix : prefixes) {
+    const std::string here = (prefix.empty() ? "" : prefix + "/") + table_id + "/" + segment_id + "/";
+    looked += (looked.empty() ? "" : ", ") + store.display(here);
+    std::vector<ListedObject> here_listed;
+    std::vector<std::string> here_names;
+    for (auto& o : store.list(here)) {
+      std::string name = o.key.substr(here.size());
+      if (name.empty() || name.find('/') != std::string::npos) continue;
+      here_names.push_back(name);
+      here_listed.push_back(std::move(o));
+    }
+    if (here_listed.empty()) continue;
+    const bool has_rv = !milvus1x::segment_file_candidates(here_names, segment_id, ".rv").empty();
+    if (has_rv && !with_rv.empty())
+      bad_data("segment " + segment_id + ": a .rv under " + with_rv + " and under " + store.display(here) +
+               ": which one holds its rows cannot be told");
+    if (has_rv) with_rv = store.display(here);
+    if (remote.empty() || has_rv) {
+      remote = here;
+      listed = std::move(here_listed);
+      names = std::move(here_names);
+    }
   }
-  if (listed.empty()) bad_data(store.display(remote) + ": segment " + segment_id + " not found (no objects there)");
+  if (listed.empty()) bad_data(looked + ": segment " + segment_id + " not found (no objects there)");
 
   std::vector<std::string> wanted;
   for (const char* ext : {".rv", ".uid"}) {

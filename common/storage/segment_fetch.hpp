@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "storage/object_store.hpp"
 
@@ -18,7 +19,9 @@ struct SegmentFetch {
 
 // A missing segment directory or file, or ids that are not single path segments, are one-line
 // kExitBadData errors naming the object; store failures are kExitFailure.
-SegmentFetch fetch_segment(RemoteStore& store, const std::string& prefix, const std::string& table_id,
+// With several prefixes (0.9.x secondary roots copied to the store) the segment directory holding
+// its .rv wins; a .rv under two prefixes is an error.
+SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& table_id,
                            const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
                            const ProgressFn& progress);
 

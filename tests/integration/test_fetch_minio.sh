@@ -203,4 +203,16 @@ fetch -q --keep-going --prefix "$tables" --dir "$SCRATCH/fresh" "$SCRATCH/meta.j
 [ "$rc" -eq 3 ] && [ "$(grep -c '"kind":"error","tool":"mm-fetch"' "$SCRATCH/kg.jsonl")" -eq 1 ] &&
   [ "$(grep -c '"kind":"segment"' "$SCRATCH/kg.jsonl")" -eq $((segments - 1)) ] &&
   pass "--keep-going: one error record, $((segments - 1)) segments, exit 3" || fail "--keep-going: exit $rc: $(tail -1 "$SCRATCH/kg.jsonl")"
+# 0.9.x secondary roots copied to the bucket: one --prefix each, the segment directory holding the .rv
+# wins over an index-only one of the same name.
+spread=$SCRATCH/spread
+$PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$spread" --seed 5 >/dev/null
+$PY "$MM_SRC/tests/fixtures/gen1x_roots.py" --install "$spread" --roots 3 >/dev/null
+store_py put "$spread/db/tables" roots/primary >/dev/null
+store_py put "$spread/secondary1/tables" roots/second >/dev/null
+store_py put "$spread/secondary2/tables" roots/third >/dev/null
+mm-meta -q --sqlite "$spread/db/meta.sqlite" | fetch -q --prefix roots/primary --prefix roots/second --prefix roots/third --dir "$SCRATCH/spread-fetched" |
+  mm-scan -q --tables "$SCRATCH/spread-fetched" | mm-npy -q --out "$SCRATCH/spread-npy" >"$SCRATCH/spread.jsonl" &&
+  $PY "$MM_SRC/tests/integration/check_groups.py" "$SCRATCH/spread.jsonl" "$spread" >/dev/null &&
+  pass "three prefixes (secondary roots): every live row exactly once" || fail "three prefixes"
 finish

@@ -15,6 +15,12 @@ mm-meta -q --sqlite "$fx/db/meta.sqlite" >"$SCRATCH/sqlite.jsonl"
 MM_MYSQL_PASSWORD=$password mm-meta -q --mysql "mm@tcp(127.0.0.1:$port)/milvus?charset=utf8mb4&parseTime=True" >"$SCRATCH/go.jsonl"
 cmp -s "$SCRATCH/sqlite.jsonl" "$SCRATCH/go.jsonl" && pass "Go DSN: records identical to SQLite" || fail "Go DSN records differ: $(diff "$SCRATCH/sqlite.jsonl" "$SCRATCH/go.jsonl" | head -5)"
 echo "mysql://mm:$password@127.0.0.1:$port/milvus" | mm-meta -q --mysql - >"$SCRATCH/uri.jsonl"
+# The tables were written as Milvus 1.x wrote them (no connection charset: latin1); read in utf8mb4,
+# as the DSN above asks, its non-ASCII tags would come back double-encoded.
+grep -q '"tag":"été"' "$SCRATCH/go.jsonl" && pass "a non-ASCII tag comes out as in 1.x" || fail "tag été garbled: $(grep -o '"tag":"[^"]*"' "$SCRATCH/go.jsonl" | sort -u | tr '\n' ' ')"
+MM_MYSQL_PASSWORD=$password mm-meta -q --mysql-charset utf8mb4 --mysql "mm@tcp(127.0.0.1:$port)/milvus" >"$SCRATCH/utf8mb4.jsonl" || true
+grep -q '"tag":"Ã©tÃ©"' "$SCRATCH/utf8mb4.jsonl" && pass "read in utf8mb4 it would be double-encoded (Ã©tÃ©)" ||
+  fail "utf8mb4 read: $(grep -o '"tag":"[^"]*"' "$SCRATCH/utf8mb4.jsonl" | sort -u | tr '\n' ' ')"
 cmp -s "$SCRATCH/sqlite.jsonl" "$SCRATCH/uri.jsonl" && pass "Milvus URI from stdin: records identical" || fail "URI records differ"
 
 # The records from MariaDB convert to exactly the expected rows.

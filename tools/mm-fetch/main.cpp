@@ -26,7 +26,7 @@ struct Totals {
 
 // Reads the manifest; each segment record is printed once its files are in `dir`, every record
 // in input order.
-void fetch_segments(RemoteStore& store, const std::string& prefix, const std::string& dir, const std::string& manifest,
+void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& dir, const std::string& manifest,
                     unsigned jobs, const DownloadParts& parts, bool keep_going, Totals& totals) {
   ManifestReader in(manifest);
   ManifestWriter writer;
@@ -53,7 +53,7 @@ void fetch_segments(RemoteStore& store, const std::string& prefix, const std::st
     accepted = tasks.spawn([&, slot, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
-        done = fetch_segment(store, prefix, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); });
+        done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); });
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
@@ -83,7 +83,7 @@ int run(int argc, char** argv) {
   options.add_options("Source")
     ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys), azure, ali (Aliyun OSS) or tc (Tencent COS)", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("bucket", "bucket (Azure: container) holding the 1.x files", cxxopts::value<std::string>(), "NAME")
-    ("prefix", "key prefix of the 1.x tables/ directory (milvus-migration's tablesDir); segment files are PREFIX/<table_id>/<segment_id>/<name>", cxxopts::value<std::string>()->default_value(""), "KEY")
+    ("prefix", "key prefix of the 1.x tables/ directory (milvus-migration's tablesDir); segment files are PREFIX/<table_id>/<segment_id>/<name>; repeat for 0.9.x secondary roots (the segment directory holding the .rv wins)", cxxopts::value<std::vector<std::string>>(), "KEY")
     ("check-bucket", "first check that the bucket exists, can be listed and holds objects under --prefix");
   cli::add_endpoint_options(options, "Source");
   cli::add_credential_options(options);
@@ -115,10 +115,14 @@ int run(int argc, char** argv) {
   if (jobs == 0 || result["part-jobs"].as<unsigned>() == 0) bad_usage("--jobs and --part-jobs: at least 1");
   DownloadParts parts{cli::parse_size("--part-size", result["part-size"].as<std::string>()), result["part-jobs"].as<unsigned>()};
   if (parts.size < (1u << 20)) bad_usage("--part-size: at least 1M");
-  const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
+  std::vector<std::string> prefixes;
+  if (result.count("prefix"))
+    for (const auto& p : result["prefix"].as<std::vector<std::string>>()) prefixes.push_back(normalize_prefix(p));
+  if (prefixes.empty()) prefixes.push_back("");
 
   auto store = cli::make_remote_store(backend, result, 0, 1);
-  if (result.count("check-bucket")) store->check_readable(prefix);
+  if (result.count("check-bucket"))
+    for (const auto& prefix : prefixes) store->check_readable(prefix);
 
   if (fetch_meta) {
     // A leading '/' (milvus-migration's examples write keys so) is no part of the key.
@@ -133,7 +137,7 @@ int run(int argc, char** argv) {
   if (!fetch_tables) return kExitOk;
 
   Totals totals;
-  fetch_segments(*store, prefix, result["dir"].as<std::string>(), result["manifest"].as<std::string>(), jobs,
+  fetch_segments(*store, prefixes, result["dir"].as<std::string>(), result["manifest"].as<std::string>(), jobs,
                  parts, result.count("keep-going") > 0, totals);
   log_info(std::to_string(totals.segments) + " segments, " + std::to_string(totals.objects) + " files (" +
            std::to_string(totals.downloaded) + " downloaded, " + std::to_string(totals.objects - totals.downloaded) +

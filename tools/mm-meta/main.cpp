@@ -25,10 +25,11 @@ void hide_password_in_argv(int argc, char** argv, const std::string& password) {
   log_warning("a password on the command line is visible to other users; put it in MM_MYSQL_PASSWORD or pass --mysql -");
 }
 
-MysqlTarget mysql_target(const std::string& flag, int argc, char** argv) {
+MysqlTarget mysql_target(const std::string& flag, const std::string& charset, int argc, char** argv) {
   std::string dsn = flag;
   if (flag == "-" && !std::getline(std::cin, dsn)) bad_usage("--mysql -: no DSN on stdin");
   MysqlTarget target = parse_mysql_dsn(dsn);
+  target.charset = charset;
   if (!target.password.empty() && flag != "-") hide_password_in_argv(argc, argv, target.password);
   if (target.password.empty())
     if (const char* env = std::getenv("MM_MYSQL_PASSWORD")) target.password = env;
@@ -71,7 +72,8 @@ int run(int argc, char** argv) {
   options.add_options("Source (exactly one)")
     ("sqlite", "meta.sqlite of the 1.x installation (its -wal and -shm are read too; the files are not modified)", cxxopts::value<std::string>(), "PATH")
     ("mysql", "MySQL/MariaDB meta: user[:pw]@tcp(host:port)/db or mysql://user[:pw]@host:port/db; '-' reads it from stdin; the password may come from MM_MYSQL_PASSWORD", cxxopts::value<std::string>(), "DSN")
-    ("meta-json", "milvus-migration's meta.json", cxxopts::value<std::string>(), "PATH");
+    ("meta-json", "milvus-migration's meta.json", cxxopts::value<std::string>(), "PATH")
+    ("mysql-charset", "the connection charset of --mysql: the one Milvus 1.x wrote with, which never set one (its client's default, latin1); a DSN's charset parameter is ignored", cxxopts::value<std::string>()->default_value("latin1"), "NAME");
   options.add_options("Selection and output")
     ("collections", "only these collections (comma-separated); an unknown name is an error", cxxopts::value<std::string>(), "A,B")
     ("export-json", "also write a meta.json that milvus-migration accepts", cxxopts::value<std::string>(), "PATH");
@@ -89,11 +91,12 @@ int run(int argc, char** argv) {
   MetaRows rows;
   if (result.count("sqlite")) rows = read_sqlite_meta(result["sqlite"].as<std::string>());
   if (result.count("meta-json")) rows = read_meta_json(result["meta-json"].as<std::string>());
-  if (result.count("mysql")) rows = read_mysql_meta(mysql_target(result["mysql"].as<std::string>(), argc, argv));
+  if (result.count("mysql")) rows = read_mysql_meta(mysql_target(result["mysql"].as<std::string>(), result["mysql-charset"].as<std::string>(), argc, argv));
 
   std::vector<std::string> only;
   if (result.count("collections")) only = cli::split_list(result["collections"].as<std::string>());
   Catalog catalog = select_catalog(rows, only, [](const std::string& line) { log_debug(line); });
+  for (const auto& line : catalog.warnings) log_warning(line);
   if (result.count("ignore-unflushed") && !result.count("wal")) bad_usage("--ignore-unflushed goes with --wal DIR");
 
   ManifestWriter out;
