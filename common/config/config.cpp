@@ -85,6 +85,16 @@ const std::vector<KeySpec> kKeys = {
      "0.9.x secondary roots' tables/ directories (storage_config.secondary_path)"},
     {"milvusmm.secondaryRemoteTablesDirs", T::List, "", "MM_SECONDARY_REMOTE_TABLES_DIRS", nullptr,
      "further key prefixes of tables/ in the source bucket (0.9.x secondary roots)"},
+    {"milvusmm.segmentStore.address", T::String, "", "MM_SEGMENT_STORE_ADDRESS", nullptr,
+     "Milvus 1.1 with storage.s3_enabled: the S3 host holding .rv/.uid (storage.s3_address)"},
+    {"milvusmm.segmentStore.port", T::String, "", "MM_SEGMENT_STORE_PORT", nullptr, "its port (storage.s3_port)"},
+    {"milvusmm.segmentStore.useHttps", T::Bool, "false", "MM_SEGMENT_STORE_USE_HTTPS", nullptr, "HTTPS (storage.s3_use_https)"},
+    {"milvusmm.segmentStore.bucket", T::String, "", "MM_SEGMENT_STORE_BUCKET", nullptr, "its bucket (storage.s3_bucket)"},
+    {"milvusmm.segmentStore.region", T::String, "", "MM_SEGMENT_STORE_REGION", nullptr, "its region (storage.s3_region)"},
+    {"milvusmm.segmentStore.accessKey", T::String, "", "MM_SEGMENT_STORE_AK", nullptr, "access key (storage.s3_access_key; secret)"},
+    {"milvusmm.segmentStore.secretKey", T::String, "", "MM_SEGMENT_STORE_SK", nullptr, "secret key (storage.s3_secret_key; secret)"},
+    {"milvusmm.segmentStore.keyPrefix", T::String, "", "MM_SEGMENT_STORE_KEY_PREFIX", nullptr,
+     "the tables/ directory as 1.1 saw it, which prefixes its keys (default: source.local.tablesDir)"},
     {"milvusmm.walDir", T::String, "", "MM_WAL_DIR", nullptr,
      "the 1.x WAL directory to check for unflushed changes (default: ../../wal beside source.local.tablesDir, when there)"},
     {"milvusmm.ignoreUnflushed", T::Bool, "false", "MM_IGNORE_UNFLUSHED", nullptr,
@@ -346,7 +356,8 @@ std::vector<std::string> Config::origin_lines() const {
 
 bool is_secret(const std::string& key) {
   return key == "meta.mysqlUrl" || key == "target.milvus2x.password" || key == "target.remote.ak" || key == "target.remote.sk" ||
-         key == "source.remote.ak" || key == "source.remote.sk";
+         key == "source.remote.ak" || key == "source.remote.sk" || key == "milvusmm.segmentStore.accessKey" ||
+         key == "milvusmm.segmentStore.secretKey";
 }
 
 void Config::validate() const {

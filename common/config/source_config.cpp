@@ -137,6 +137,25 @@ SourceConfig read_source_config(const std::string& file) {
     if (!(item = trim_slashes(item)).empty()) roots += (roots.empty() ? "" : ",") + moved(item) + "/tables";
   if (!roots.empty()) put("milvusmm.secondaryTablesDirs", roots, secondary_origin);
 
+  // 1.1 built with S3 writes .rv/.uid only to the bucket, keyed by their local path (as the
+  // server saw it: never moved); deleted_docs stays on the disk.
+  std::string s3_origin;
+  if (truthy(config.get("", "storage.s3_enabled", &s3_origin))) {
+    for (const auto& [from, key] : {std::pair<const char*, const char*>{"storage.s3_address", "address"},
+                                    {"storage.s3_port", "port"},
+                                    {"storage.s3_bucket", "bucket"},
+                                    {"storage.s3_region", "region"},
+                                    {"storage.s3_access_key", "accessKey"},
+                                    {"storage.s3_secret_key", "secretKey"}}) {
+      std::string origin;
+      const std::string value = config.get("", from, &origin);
+      if (!value.empty()) put(std::string("milvusmm.segmentStore.") + key, value, origin);
+    }
+    std::string https_origin;
+    if (truthy(config.get("", "storage.s3_use_https", &https_origin))) put("milvusmm.segmentStore.useHttps", "true", https_origin);
+    put("milvusmm.segmentStore.keyPrefix", primary + "/db/tables", s3_origin + " (the keys are local paths)");
+  }
+
   std::string wal_origin = config.display + " (default)";
   const std::string enabled = config.get("wal_config.enable", "wal.enable", &wal_origin);
   if (!enabled.empty() && !truthy(enabled)) {

@@ -1,5 +1,9 @@
 #include "storage/segment_fetch.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
 
 #include "errors.hpp"
@@ -16,11 +20,34 @@ void require_path_segment(const std::string& what, const std::string& value) {
     bad_data(what + " \"" + value + "\" is not a single path segment");
 }
 
+// Copies `from` to `to` as a download leaves a file: complete under its final name, synced, or
+// not there. A file of the same size already there is kept. Returns whether it copied.
+bool copy_local(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  const auto size = fs::file_size(from, ec);
+  if (ec) bad_data(from + ": missing (" + ec.message() + ")");
+  if (fs::file_size(to, ec) == size && !ec) return false;
+  const std::string part = to + ".part";
+  fs::copy_file(from, part, fs::copy_options::overwrite_existing, ec);
+  if (ec) fail(part + ": cannot copy " + from + " to it: " + ec.message());
+  const int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int saved = errno;
+    if (fd >= 0) ::close(fd);
+    fail_errno(part, "cannot fsync", saved);
+  }
+  ::close(fd);
+  fs::rename(part, to, ec);
+  if (ec) fail(to + ": cannot rename " + part + " to it: " + ec.message());
+  sync_dir(fs::path(to).parent_path().string());
+  return true;
+}
+
 }  // namespace
 
 SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& table_id,
                            const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
-                           const ProgressFn& progress) {
+                           const ProgressFn& progress, const std::string& local_tables) {
   require_path_segment("table_id", table_id);
   require_path_segment("segment_id", segment_id);
 
@@ -63,7 +90,7 @@ SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& p
                segment_id + ext);
     wanted.push_back(found[0]);
   }
-  wanted.push_back(milvus1x::kDeletedDocs);
+  if (local_tables.empty()) wanted.push_back(milvus1x::kDeletedDocs);
 
   const fs::path local = fs::path(dir) / table_id / segment_id;
   std::error_code ec;
@@ -75,6 +102,11 @@ SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& p
   }
 
   SegmentFetch done;
+  if (!local_tables.empty()) {
+    ++done.objects;
+    done.downloaded += copy_local((fs::path(local_tables) / table_id / segment_id / milvus1x::kDeletedDocs).string(),
+                                  (local / milvus1x::kDeletedDocs).string());
+  }
   for (const auto& name : wanted) {
     size_t i = 0;
     while (i < names.size() && names[i] != name) ++i;

@@ -20,9 +20,11 @@ struct SegmentFetch {
 // A missing segment directory or file, or ids that are not single path segments, are one-line
 // kExitBadData errors naming the object; store failures are kExitFailure.
 // With several prefixes (0.9.x secondary roots copied to the store) the segment directory holding
-// its .rv wins; a .rv under two prefixes is an error.
+// its .rv wins; a .rv under two prefixes is an error. With `local_tables` (Milvus 1.1 with
+// storage.s3_enabled, which keeps deleted_docs on the local disk) deleted_docs is copied from
+// LOCAL_TABLES/<table_id>/<segment_id>/ instead.
 SegmentFetch fetch_segment(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& table_id,
                            const std::string& segment_id, const std::string& dir, const DownloadParts& parts,
-                           const ProgressFn& progress);
+                           const ProgressFn& progress, const std::string& local_tables = "");
 
 }  // namespace mm::storage

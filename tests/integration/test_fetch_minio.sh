@@ -215,4 +215,45 @@ mm-meta -q --sqlite "$spread/db/meta.sqlite" | fetch -q --prefix roots/primary -
   mm-scan -q --tables "$SCRATCH/spread-fetched" | mm-npy -q --out "$SCRATCH/spread-npy" >"$SCRATCH/spread.jsonl" &&
   $PY "$MM_SRC/tests/integration/check_groups.py" "$SCRATCH/spread.jsonl" "$spread" >/dev/null &&
   pass "three prefixes (secondary roots): every live row exactly once" || fail "three prefixes"
+# Milvus 1.1 with storage.s3_enabled: .rv and .uid only in the bucket, under their full local path
+# (the leading / included), written as 1.1's aws-sdk-cpp client writes them (path-style PUT
+# /BUCKET//var/lib/...; storage/s3/S3ClientWrapper.cpp); deleted_docs and bloom_filter only on the
+# local disk. MinIO cleans the leading / away; AWS would keep it: mm-fetch tries both spellings.
+s11=$SCRATCH/s11
+$PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$s11" --seed 9 >/dev/null
+put_as_11() {  # FILE KEY
+  printf 'user = "%s:%s"\n' "$access" "$secret" |
+    curl -sS -f -K - --aws-sigv4 "aws:amz:us-east-1:s3" -X PUT --upload-file "$1" "http://$endpoint/a-bucket/$2" >/dev/null
+}
+n11=0
+for file in "$s11"/db/tables/*/*/*.rv "$s11"/db/tables/*/*/*.uid; do
+  put_as_11 "$file" "/var/lib/milvus/db/tables/${file#"$s11"/db/tables/}"
+  rm "$file"
+  n11=$((n11 + 1))
+done
+pass "$n11 .rv and .uid put as Milvus 1.1 writes them, and removed from the local disk"
+mm-meta -q --sqlite "$s11/db/meta.sqlite" >"$SCRATCH/s11-meta.jsonl"
+fetch -q --prefix /var/lib/milvus/db/tables --deleted-docs-from "$s11/db/tables" --check-bucket --dir "$SCRATCH/s11-fetched" \
+  "$SCRATCH/s11-meta.jsonl" | mm-scan -q --tables "$SCRATCH/s11-fetched" | mm-npy -q --out "$SCRATCH/s11-npy" >"$SCRATCH/s11.jsonl" &&
+  $PY "$MM_SRC/tests/integration/check_groups.py" "$SCRATCH/s11.jsonl" "$s11" >/dev/null &&
+  pass "1.1 segments in S3, deleted_docs local: every live row exactly once, deleted rows gone" || fail "1.1 S3 layout"
+# mm-run with the installation's own server_config.yaml (1.1 layout, s3_enabled): the store, its keys
+# and the key prefix come from it (the secret too, only through the environment).
+mkdir -p "$s11/conf"
+printf 'general:\n  meta_uri: sqlite://:@:/\nstorage:\n  path: /var/lib/milvus\n  s3_enabled: true\n  s3_address: %s\n  s3_port: %s\n  s3_access_key: %s\n  s3_secret_key: %s\n  s3_bucket: a-bucket\nwal:\n  enable: false\n' \
+  "${endpoint%:*}" "${endpoint##*:}" "$access" "$secret" >"$s11/conf/server_config.yaml"
+printf 'dumper:\n  worker:\n    workMode: milvus1x\ntarget:\n  mode: local\n  local:\n    outputDir: %s\nmilvusmm:\n  sourceConfig: %s\n  workDir: %s\n' \
+  "$SCRATCH/s11-out" "$s11/conf/server_config.yaml" "$SCRATCH/s11-work" >"$SCRATCH/s11.yaml"
+expected11=$($PY -c 'import json,sys; i=json.load(open(sys.argv[1])); print(sum(p["rows"] for c in i["collections"].values() for p in c["partitions"].values()))' "$s11/expected/index.json")
+(unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; "$MM_SRC/scripts/mm-run" --config "$SCRATCH/s11.yaml" plan >"$SCRATCH/s11-plan.out" 2>"$SCRATCH/s11-plan.err") &&
+  [ "$(awk '$1 == "total" { print $3 }' "$SCRATCH/s11-plan.out")" = "$expected11" ] &&
+  grep -q "segmentStore.keyPrefix *\/var\/lib\/milvus\/db\/tables" "$SCRATCH/s11-plan.err" && ! grep -q -- "$secret" "$SCRATCH/s11-plan.err" &&
+  pass "mm-run plan from a 1.1 server_config.yaml with s3_enabled: $expected11 live rows, no secret shown" ||
+  fail "mm-run plan, 1.1 S3 layout: $(cat "$SCRATCH/s11-plan.err")"
+victim=$(find "$s11/db/tables" -mindepth 2 -maxdepth 2 -type d | head -n 1)
+rm "$victim/deleted_docs"
+expect_error "1.1 layout: a local deleted_docs missing" "$victim/deleted_docs: missing" \
+  fetch --prefix /var/lib/milvus/db/tables --deleted-docs-from "$s11/db/tables" --dir "$SCRATCH/s11-again" "$SCRATCH/s11-meta.jsonl"
+expect_error "1.1 layout: wrong prefix" "segment [0-9]* not found" \
+  fetch --prefix /srv/milvus/db/tables --deleted-docs-from "$s11/db/tables" --dir "$SCRATCH/s11-again" "$SCRATCH/s11-meta.jsonl"
 finish

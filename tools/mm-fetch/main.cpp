@@ -2,6 +2,7 @@
 // directory (milvus-migration's source.mode: remote) to a local directory that mm-scan reads;
 // records pass through. Optionally first downloads a meta.json (meta.mode: remote) for mm-meta.
 #include <atomic>
+#include <optional>
 #include <memory>
 
 #include "../cli/cli.hpp"
@@ -26,8 +27,9 @@ struct Totals {
 
 // Reads the manifest; each segment record is printed once its files are in `dir`, every record
 // in input order.
-void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& dir, const std::string& manifest,
-                    unsigned jobs, const DownloadParts& parts, bool keep_going, Totals& totals) {
+void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes, const std::string& local_tables,
+                    const std::string& dir, const std::string& manifest, unsigned jobs, const DownloadParts& parts,
+                    bool keep_going, Totals& totals) {
   ManifestReader in(manifest);
   ManifestWriter writer;
   OrderedOutput out(writer);
@@ -53,7 +55,8 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
     accepted = tasks.spawn([&, slot, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
-        done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); });
+        done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); },
+                             local_tables);
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
@@ -84,7 +87,8 @@ int run(int argc, char** argv) {
     ("backend", "s3 (AWS, MinIO), gcs (XML API, HMAC keys), azure, ali (Aliyun OSS) or tc (Tencent COS)", cxxopts::value<std::string>()->default_value("s3"), "NAME")
     ("bucket", "bucket (Azure: container) holding the 1.x files", cxxopts::value<std::string>(), "NAME")
     ("prefix", "key prefix of the 1.x tables/ directory (milvus-migration's tablesDir); segment files are PREFIX/<table_id>/<segment_id>/<name>; repeat for 0.9.x secondary roots (the segment directory holding the .rv wins)", cxxopts::value<std::vector<std::string>>(), "KEY")
-    ("check-bucket", "first check that the bucket exists, can be listed and holds objects under --prefix");
+    ("check-bucket", "first check that the bucket exists, can be listed and holds objects under --prefix")
+    ("deleted-docs-from", "Milvus 1.1 with storage.s3_enabled: .rv and .uid are in the bucket under their full local path (--prefix /var/lib/milvus/db/tables: the leading / is kept, as AWS stores it, and also tried without, as MinIO stores it), deleted_docs stays on the local disk: copy it from DIR/<table_id>/<segment_id>/", cxxopts::value<std::string>(), "DIR");
   cli::add_endpoint_options(options, "Source");
   cli::add_credential_options(options);
   options.add_options("Destination")
@@ -115,14 +119,30 @@ int run(int argc, char** argv) {
   if (jobs == 0 || result["part-jobs"].as<unsigned>() == 0) bad_usage("--jobs and --part-jobs: at least 1");
   DownloadParts parts{cli::parse_size("--part-size", result["part-size"].as<std::string>()), result["part-jobs"].as<unsigned>()};
   if (parts.size < (1u << 20)) bad_usage("--part-size: at least 1M");
+  const std::string local_tables = result.count("deleted-docs-from") ? result["deleted-docs-from"].as<std::string>() : "";
   std::vector<std::string> prefixes;
   if (result.count("prefix"))
-    for (const auto& p : result["prefix"].as<std::vector<std::string>>()) prefixes.push_back(normalize_prefix(p));
+    for (const auto& p : result["prefix"].as<std::vector<std::string>>()) {
+      // 1.1's keys are local paths: AWS keeps their leading '/'; MinIO cleans it away.
+      if (!local_tables.empty() && !p.empty() && p[0] == '/') prefixes.push_back("/" + normalize_prefix(p));
+      prefixes.push_back(normalize_prefix(p));
+    }
   if (prefixes.empty()) prefixes.push_back("");
 
   auto store = cli::make_remote_store(backend, result, 0, 1);
-  if (result.count("check-bucket"))
+  if (result.count("check-bucket") && local_tables.empty())
     for (const auto& prefix : prefixes) store->check_readable(prefix);
+  if (result.count("check-bucket") && !local_tables.empty()) {  // one of the two spellings holds the keys
+    std::optional<Error> last;
+    for (const auto& prefix : prefixes) try {
+        store->check_readable(prefix);
+        last.reset();
+        break;
+      } catch (const Error& e) {
+        last = e;
+      }
+    if (last) throw *last;
+  }
 
   if (fetch_meta) {
     // A leading '/' (milvus-migration's examples write keys so) is no part of the key.
@@ -137,7 +157,7 @@ int run(int argc, char** argv) {
   if (!fetch_tables) return kExitOk;
 
   Totals totals;
-  fetch_segments(*store, prefixes, result["dir"].as<std::string>(), result["manifest"].as<std::string>(), jobs,
+  fetch_segments(*store, prefixes, local_tables, result["dir"].as<std::string>(), result["manifest"].as<std::string>(), jobs,
                  parts, result.count("keep-going") > 0, totals);
   log_info(std::to_string(totals.segments) + " segments, " + std::to_string(totals.objects) + " files (" +
            std::to_string(totals.downloaded) + " downloaded, " + std::to_string(totals.objects - totals.downloaded) +
