@@ -32,7 +32,7 @@ std::string trim_slashes(std::string path) {
   return path;
 }
 
-// One setting of the file: SECTION.KEY of the 0.9/0.10 layout or of the 1.0/1.1 one.
+// One setting of the file: SECTION.KEY of the 0.9 layout or of the 0.10-1.1 one.
 struct Lookup {
   const YAML::Node& root;
   const std::string& file;
@@ -75,7 +75,7 @@ SourceConfig read_source_config(const std::string& file) {
   if (!root.IsMap()) bad_usage(file + ": not a Milvus 1.x server_config.yaml (expected a mapping of sections)");
   const bool old_layout = root["db_config"] || root["storage_config"];
   if (!old_layout && !root["general"] && !root["storage"])
-    bad_usage(file + ": neither db_config/storage_config (Milvus 0.9, 0.10) nor general/storage (1.0, 1.1): not a Milvus 1.x server_config.yaml");
+    bad_usage(file + ": neither db_config/storage_config (Milvus 0.9) nor general/storage (0.10 to 1.1): not a Milvus 1.x server_config.yaml");
   const Lookup config{root, file, old_layout, basename_of(file)};
   SourceConfig out;
   auto put = [&](const std::string& key, const std::string& value, const std::string& origin) {

@@ -1,6 +1,7 @@
 // The Milvus 1.x server_config.yaml (milvusmm.sourceConfig): where that installation keeps its
-// metadata, segment files and WAL, read from the file Milvus itself used, in the 0.9.x/0.10.x layout
-// (db_config, storage_config, wal_config) or the 1.0/1.1 one (general, storage, wal).
+// metadata, segment files and WAL, read from the file Milvus itself used, in the 0.9.x layout (config
+// version 0.4: db_config, storage_config, wal_config) or the 0.10.x to 1.1 one (0.5: general, storage,
+// wal; server/Config.cpp lists the versions).
 #pragma once
 #include <string>
 #include <vector>

@@ -73,7 +73,7 @@ wal_config:
   BOOST_CHECK(c.notes[0].find("/var/lib/milvus") != std::string::npos);
 }
 
-// 1.0/1.1's layout; a storage path that exists is used as it is.
+// The 0.10-1.1 layout; a storage path that exists is used as it is.
 BOOST_AUTO_TEST_CASE(layout_11_in_place) {
   Installation data("", true);
   Installation i("general:\n  meta_uri: sqlite://:@:/\nstorage:\n  path: " + data.root.string() +
