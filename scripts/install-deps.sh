@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcxxopts-dev libyaml-cpp-dev rapidjson-dev libsqlite3-dev libmariadb-dev libboost-test-dev
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libssl-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libssl-dev libxml2-dev
   sqlite3 mariadb-server mariadb-client python3-numpy python3-venv time bc
   jq shellcheck parallel
   clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan and UBSan runtimes for clang 14

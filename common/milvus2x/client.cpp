@@ -10,29 +10,12 @@
 
 
 #include "errors.hpp"
+#include "storage/crypto.hpp"
 
 namespace pb = milvus::proto;
 
 namespace mm::milvus2x {
 namespace {
-
-std::string base64(const std::string& in) {
-  static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += {table[v >> 18], table[(v >> 12) & 63], table[(v >> 6) & 63], table[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16;
-    out += {table[v >> 18], table[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += {table[v >> 18], table[(v >> 12) & 63], table[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -110,9 +93,9 @@ void Client::failed(const std::string& what) const { fail("milvus " + options_.a
 void Client::prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(options_.timeout_seconds));
   if (!options_.token.empty())
-    context.AddMetadata("authorization", base64(options_.token));
+    context.AddMetadata("authorization", storage::base64_encode(options_.token));
   else if (!options_.user.empty())
-    context.AddMetadata("authorization", base64(options_.user + ":" + options_.password));
+    context.AddMetadata("authorization", storage::base64_encode(options_.user + ":" + options_.password));
   if (!options_.database.empty()) context.AddMetadata("dbname", options_.database);
 }
 

@@ -11,16 +11,19 @@ ListPage AzureStore::list_page(const std::string& prefix, const std::string& mar
   HttpResponse answer = http_.send(request("GET", "", query, {}, 0), display(prefix) + ": List Blobs");
   if (answer.status != 200) fail(display(prefix) + ": List Blobs failed: " + explain(answer));
   // A cut answer would silently end the listing early.
-  if (answer.body.find("</EnumerationResults>") == std::string::npos) fail(display(prefix) + ": List Blobs answer is incomplete");
+  XmlReply reply(answer.body);
+  if (!reply.ok() || reply.root().name() != "EnumerationResults")
+    fail(display(prefix) + ": List Blobs answer is incomplete or not a listing");
   ListPage page;
-  for (const auto& entry : xml_elements(answer.body, "Blob")) {
-    ListedObject o = listed_object(xml_text(entry, "Name"), xml_text(entry, "Content-Length"), xml_text(entry, "Etag"),
-                                   display(prefix));
-    // Listings give the ETag bare; If-Match wants it quoted, as Get Blob Properties gives it.
-    if (!o.etag.empty() && o.etag.front() != '"') o.etag = "\"" + o.etag + "\"";
-    page.objects.push_back(o);
-  }
-  page.next = xml_text(answer.body, "NextMarker");
+  for (const auto& blobs : reply.root().children("Blobs"))
+    for (const auto& entry : blobs.children("Blob")) {
+      ListedObject o = listed_object(entry.text("Name"), entry.text("Properties/Content-Length"), entry.text("Properties/Etag"),
+                                     display(prefix));
+      // Listings give the ETag bare; If-Match wants it quoted, as Get Blob Properties gives it.
+      if (!o.etag.empty() && o.etag.front() != '"') o.etag = "\"" + o.etag + "\"";
+      page.objects.push_back(o);
+    }
+  page.next = reply.root().text("NextMarker");
   return page;
 }
 

@@ -104,9 +104,10 @@ HttpRequest AzureStore::request(const std::string& method, const std::string& ke
 }
 
 std::string AzureStore::explain(const HttpResponse& answer) const {
-  std::string code = xml_text(answer.body, "Code");
+  XmlReply reply(answer.body);
+  std::string code = reply.error_code();
   if (code.empty()) code = answer.header("x-ms-error-code");
-  std::string message = xml_text(answer.body, "Message");
+  std::string message = reply.error_code().empty() ? "" : reply.root().text("Message");
   message = message.substr(0, message.find('\n'));  // drop the RequestId and Time lines
   std::string text = std::to_string(answer.status);
   if (!code.empty()) text += " " + code;

@@ -1,10 +1,12 @@
 #include "storage/crypto.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <vector>
 
@@ -30,12 +32,18 @@ std::string Sha256::hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (EVP_DigestFinal_ex(impl_->ctx, digest, &n) != 1) fail("OpenSSL: SHA-256 final failed");
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += digits[digest[i] >> 4];
-    out += digits[digest[i] & 15];
-  }
+  return hex_encode(std::string(reinterpret_cast<char*>(digest), n));
+}
+
+std::string hex_encode(const std::string& raw) {
+  std::string out(raw.size() * 2 + 1, '\0');
+  size_t length = 0;
+  if (OPENSSL_buf2hexstr_ex(out.data(), out.size(), &length, reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                            '\0') != 1)
+    fail("OpenSSL: hex encoding failed");
+  out.resize(length);
+  // OpenSSL writes upper case; SigV4 and our checksums are lower case.
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return out;
 }
 

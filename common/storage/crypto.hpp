@@ -30,6 +30,8 @@ std::string sha256_file_range(int fd, const std::string& path, uint64_t offset, 
 
 std::string hmac_sha256(const std::string& key, const std::string& data);  // raw 32 bytes
 std::string base64_encode(const std::string& raw);
+// Lower-case hex of `raw` (OpenSSL's encoder).
+std::string hex_encode(const std::string& raw);
 // Fails (kExitUsage) with `what` in the message when `text` is not base64.
 std::string base64_decode(const std::string& text, const std::string& what);
 

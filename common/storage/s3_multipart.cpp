@@ -63,7 +63,7 @@ void S3Store::put_multipart(const std::string& key, const SourceFile& file, cons
   init.headers.push_back("Content-Type: application/octet-stream");
   HttpResponse answer = http_.send(init, display(key) + ": start multipart upload");
   if (answer.status != 200) fail_answer("start multipart upload", key, init, answer);
-  const std::string upload_id = xml_text(answer.body, "UploadId");
+  const std::string upload_id = XmlReply(answer.body).root().text("UploadId");
   if (upload_id.empty()) fail(display(key) + ": start multipart upload: answer has no UploadId");
   const std::string id_query = canonical_query({{"uploadId", upload_id}});
 
@@ -91,8 +91,8 @@ void S3Store::put_multipart(const std::string& key, const SourceFile& file, cons
     done.headers.push_back("Content-Type: application/xml");
     done.text = body;
     answer = http_.send(done, display(key) + ": complete multipart upload");
-    // S3 may answer 200 and still report an error in the body.
-    if (answer.status != 200 || !xml_text(answer.body, "Code").empty())
+    // S3 may answer 200 and still report an error in the body (an <Error> document).
+    if (answer.status != 200 || !XmlReply(answer.body).error_code().empty())
       fail_answer("complete multipart upload", key, done, answer);
   } catch (...) {
     HttpRequest abort = request("DELETE", key, id_query, kEmptySha256);

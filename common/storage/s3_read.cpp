@@ -14,14 +14,14 @@ ListPage S3Store::list_page(const std::string& prefix, const std::string& marker
   HttpResponse answer = http_.send(r, display(prefix) + ": LIST");
   if (answer.status != 200) fail_answer("LIST", prefix, r, answer);
   // A cut answer would silently end the listing early.
-  if (answer.body.find("</ListBucketResult>") == std::string::npos) fail(display(prefix) + ": LIST answer is incomplete");
+  XmlReply reply(answer.body);
+  if (!reply.ok() || reply.root().name() != "ListBucketResult")
+    fail(display(prefix) + ": LIST answer is incomplete or not a listing");
   ListPage page;
-  for (const auto& entry : xml_elements(answer.body, "Contents")) {
-    page.objects.push_back(
-        listed_object(xml_text(entry, "Key"), xml_text(entry, "Size"), xml_text(entry, "ETag"), display(prefix)));
-  }
-  if (xml_text(answer.body, "IsTruncated") == "true") {
-    page.next = xml_text(answer.body, "NextContinuationToken");
+  for (const auto& entry : reply.root().children("Contents"))
+    page.objects.push_back(listed_object(entry.text("Key"), entry.text("Size"), entry.text("ETag"), display(prefix)));
+  if (reply.root().text("IsTruncated") == "true") {
+    page.next = reply.root().text("NextContinuationToken");
     if (page.next.empty()) fail(display(prefix) + ": LIST answer is truncated but has no continuation token");
   }
   return page;

@@ -68,7 +68,8 @@ std::string S3Store::explain(const HttpRequest& sent, const HttpResponse& answer
     } catch (const Error&) {
     }
   }
-  std::string code = xml_text(source->body, "Code"), message = xml_text(source->body, "Message");
+  XmlReply reply(source->body);
+  std::string code = reply.error_code(), message = code.empty() ? "" : reply.root().text("Message");
   if (code.empty()) code = answer.header("x-minio-error-code");
   if (message.empty()) message = answer.header("x-minio-error-desc");
   std::string text = std::to_string(answer.status);
@@ -152,7 +153,7 @@ void S3Store::create_bucket() {
     log_info(bucket_display() + ": created");
     return;
   }
-  if (xml_text(answer.body, "Code") == "BucketAlreadyOwnedByYou") return;
+  if (XmlReply(answer.body).error_code() == "BucketAlreadyOwnedByYou") return;
   fail(bucket_display() + ": cannot create bucket: " + explain(r, answer));
 }
 

@@ -1,85 +1,82 @@
 #include "storage/xml.hpp"
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <mutex>
+
 namespace mm::storage {
 
 namespace {
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
+// Answers bigger than this are no reply of ours (the HTTP client keeps 1 MiB of a body).
+constexpr size_t kMaxBytes = 4u << 20;
+
+bool named(const xmlNode* n, const std::string& name) {
+  return n->type == XML_ELEMENT_NODE && name == reinterpret_cast<const char*>(n->name);
 }
 
-// The five named entities and numeric references (&#34; &#x22;), which Go servers such as MinIO
-// use for quotes in ETags and for control characters in keys.
-std::string xml_decode(const std::string& raw) {
-  static const std::pair<const char*, char> entities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+const xmlNode* first_child(const xmlNode* node, const std::string& name) {
+  for (const xmlNode* c = node ? node->children : nullptr; c; c = c->next)
+    if (named(c, name)) return c;
+  return nullptr;
+}
+
+// Text and CDATA below `node`, entities already decoded by the parser.
+std::string text_of(const xmlNode* node) {
   std::string out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '&') {
-      out += raw[i];
-      continue;
+  for (const xmlNode* c = node->children; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (c->content) out += reinterpret_cast<const char*>(c->content);
+    } else if (c->type == XML_ELEMENT_NODE) {
+      out += text_of(c);
     }
-    bool decoded = false;
-    for (const auto& [name, c] : entities) {
-      if (raw.compare(i, std::char_traits<char>::length(name), name) == 0) {
-        out += c;
-        i += std::char_traits<char>::length(name) - 1;
-        decoded = true;
-        break;
-      }
-    }
-    size_t semi = raw.find(';', i);
-    if (!decoded && raw.compare(i, 2, "&#") == 0 && semi != std::string::npos && semi - i <= 10) {
-      const bool hex = i + 2 < raw.size() && (raw[i + 2] == 'x' || raw[i + 2] == 'X');
-      const std::string digits = raw.substr(i + (hex ? 3 : 2), semi - i - (hex ? 3 : 2));
-      if (!digits.empty() && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos) {
-        append_utf8(out, std::stoul(digits, nullptr, hex ? 16 : 10));
-        i = semi;
-        decoded = true;
-      }
-    }
-    if (!decoded) out += raw[i];
   }
   return out;
 }
 
 }  // namespace
 
-std::string xml_text(const std::string& xml, const std::string& tag) {
-  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  size_t b = xml.find(open);
-  if (b == std::string::npos) return "";
-  b += open.size();
-  size_t e = xml.find(close, b);
-  if (e == std::string::npos) return "";
-  return xml_decode(xml.substr(b, e - b));
+struct XmlReply::Doc {
+  xmlDoc* doc = nullptr;
+  ~Doc() { xmlFreeDoc(doc); }
+};
+
+XmlReply::XmlReply(const std::string& body) : doc_(std::make_unique<Doc>()) {
+  static std::once_flag init;  // libxml2 wants its global set-up done once, before threads use it
+  std::call_once(init, xmlInitParser);
+  if (body.empty() || body.size() > kMaxBytes) return;
+  // NONET: no network; no NOENT/DTDLOAD: entities of a DTD are never expanded or fetched.
+  doc_->doc = xmlReadMemory(body.data(), int(body.size()), "reply.xml", nullptr,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc_->doc || doc_->doc->intSubset) return;  // object stores send no DTD
+  root_ = xmlDocGetRootElement(doc_->doc);
 }
 
-std::vector<std::string> xml_elements(const std::string& xml, const std::string& tag) {
-  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  std::vector<std::string> found;
-  for (size_t b = xml.find(open); b != std::string::npos; b = xml.find(open, b)) {
-    b += open.size();
-    size_t e = xml.find(close, b);
-    if (e == std::string::npos) break;
-    found.push_back(xml.substr(b, e - b));
-    b = e + close.size();
+XmlReply::~XmlReply() = default;
+
+XmlElement XmlReply::root() const { return XmlElement(root_); }
+
+std::string XmlReply::error_code() const { return root_ && named(root_, "Error") ? root().text("Code") : ""; }
+
+std::string XmlElement::name() const { return node_ ? reinterpret_cast<const char*>(node_->name) : ""; }
+
+std::vector<XmlElement> XmlElement::children(const std::string& name) const {
+  std::vector<XmlElement> out;
+  for (const xmlNode* c = node_ ? node_->children : nullptr; c; c = c->next)
+    if (named(c, name)) out.emplace_back(c);
+  return out;
+}
+
+std::string XmlElement::text(const std::string& path) const {
+  const xmlNode* at = node_;
+  for (size_t from = 0; at;) {
+    const size_t slash = path.find('/', from);
+    at = first_child(at, path.substr(from, slash == std::string::npos ? std::string::npos : slash - from));
+    if (slash == std::string::npos) break;
+    from = slash + 1;
   }
-  return found;
+  return at ? text_of(at) : "";
 }
 
 std::string xml_escape(const std::string& text) {

@@ -1,14 +1,48 @@
-// Just enough XML for S3 and Azure answers: the text of a named element, and escaping.
+// The XML answers of S3, GCS and Azure (listings, errors, multipart replies), read with libxml2:
+// entities, character references, CDATA, namespaces (names compare by their local part) and
+// nesting as XML means them. No DTD is accepted and nothing is fetched from the network.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
+struct _xmlNode;
+
 namespace mm::storage {
 
-// Text of the first <tag>...</tag> in `xml`, entities decoded; empty when absent.
-std::string xml_text(const std::string& xml, const std::string& tag);
+// One element of a parsed answer; valid while its XmlReply lives.
+class XmlElement {
+ public:
+  explicit XmlElement(const _xmlNode* node) : node_(node) {}
+  std::string name() const;  // the local name
+  // The child elements named `name`, in document order.
+  std::vector<XmlElement> children(const std::string& name) const;
+  // The text of the first child element named `name` ("" when absent); `path` takes "A/B" too.
+  std::string text(const std::string& path) const;
+
+ private:
+  const _xmlNode* node_;
+};
+
+class XmlReply {
+ public:
+  // An empty or non-XML body (a proxy's HTML page, a cut answer) gives a reply that is not ok().
+  explicit XmlReply(const std::string& body);
+  ~XmlReply();
+  XmlReply(const XmlReply&) = delete;
+  XmlReply& operator=(const XmlReply&) = delete;
+  bool ok() const { return root_ != nullptr; }
+  // The document element; an empty element named "" when not ok().
+  XmlElement root() const;
+  // An <Error> answer's Code ("" when the answer is no error document).
+  std::string error_code() const;
+
+ private:
+  struct Doc;
+  std::unique_ptr<Doc> doc_;
+  const _xmlNode* root_ = nullptr;
+};
+
 std::string xml_escape(const std::string& text);
-// The raw inner text of every <tag>...</tag> in `xml`, in order (for the entries of a listing).
-std::vector<std::string> xml_elements(const std::string& xml, const std::string& tag);
 
 }  // namespace mm::storage
