@@ -41,7 +41,7 @@ std::string hex_encode(const std::string& raw) {
   if (OPENSSL_buf2hexstr_ex(out.data(), out.size(), &length, reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
                             '\0') != 1)
     fail("OpenSSL: hex encoding failed");
-  out.resize(length);
+  out.resize(length > 0 ? length - 1 : 0);  // the length counts the terminating NUL
   // OpenSSL writes upper case; SigV4 and our checksums are lower case.
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return out;
