@@ -3,7 +3,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test test-long bench demo install clean test-asan fuzz fuzz-ci fuzz-build
+.PHONY: all deps build test test-long bench demo install clean test-asan fuzz fuzz-ci fuzz-build package test-package
 
 all: build
 
@@ -37,8 +37,24 @@ bench: deps build
 	bench/plot.sh
 	set -o pipefail; bench/profile.sh | tee bench/out/profile.md
 
-demo: deps build
+# Only what the demo needs: the Debian build packages, the Milvus 2.3 wheel and pymilvus.
+demo:
+	scripts/install-deps.sh --demo
+	$(MAKE) build
+	scripts/install-test-servers.sh --demo
 	scripts/demo.sh
+
+# A .deb of every tool, the scripts, the man pages and the example (CPack; runtime dependencies
+# from dpkg-shlibdeps), in $(BUILD)/.
+package:
+	scripts/install-deps.sh
+	$(MAKE) build
+	cd $(BUILD) && cpack -G DEB
+
+# The .deb installed into a bare Debian 12 root (debootstrap) and run there: tests/package/.
+test-package: package
+	scripts/install-test-servers.sh --demo
+	tests/package/test_package.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

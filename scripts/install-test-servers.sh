@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the servers the integration tests run against, into a cache directory
 # ${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}. Idempotent: does nothing when all is installed.
+# With --demo only what `make demo` needs: the venv (Milvus 2.3.5 and pymilvus) and its server.
 #
 #   bin/minio        MinIO, built with `go install` from the Go module proxy (needs Go >= 1.24)
 #   venv/            Python venv from scripts/test-servers-requirements.txt: the PyPI package
@@ -187,15 +188,21 @@ unpack_milvus22() {
 }
 
 main() {
-    (($# == 0)) || { printf 'usage: %s   (no arguments; MM_TOOLS_DIR picks the directory)\n' "$PROG" >&2; exit 2; }
+    local demo=0
+    case ${1:-} in
+    --demo) demo=1 ;;  # make demo: the Milvus 2.3 server and pymilvus only (no MinIO build, no 2.2)
+    "") ;;
+    *) printf 'usage: %s [--demo]   (MM_TOOLS_DIR picks the directory)\n' "$PROG" >&2; exit 2 ;;
+    esac
     mkdir -p "$TOOLS_DIR"
     # One installer at a time per directory.
     exec 9>"$TOOLS_DIR/.install.lock"
     flock -w 1800 9 || die "another install in $TOOLS_DIR holds the lock for more than 30 minutes"
     install_debian_prereqs
-    install_minio
+    ((demo)) || install_minio
     install_venv
     unpack_milvus
+    ((demo)) && return 0
     install_milvus22
     unpack_milvus22
 }

@@ -97,6 +97,17 @@ else
   fi
 fi
 
+# Every page names the version every tool prints (CMakeLists.txt's project version, one place).
+version=$("$MM_BIN/mm-config" --version | awk '{print $NF}')
+for page in "$MAN"/*.[1-8]; do
+  grep -q "^\.TH .*\"milvus\\\\-mm $version\"" "$page" && pass "$(basename "$page"): version $version" ||
+    fail "$(basename "$page"): its .TH line does not say milvus-mm $version: $(head -n 1 "$page")"
+done
+for script in mm-run mm-fanout; do
+  [ "$(PATH="$MM_BIN:$PATH" "$MM_SRC/scripts/$script" --version)" = "$script (milvus-mm) $version" ] &&
+    pass "$script --version: $version" || fail "$script --version: $(PATH="$MM_BIN:$PATH" "$MM_SRC/scripts/$script" --version 2>&1)"
+done
+
 # Every page renders without a warning.
 if command -v groff >/dev/null 2>&1; then
   for page in "$MAN"/*.[1-8]; do
