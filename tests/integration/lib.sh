@@ -87,3 +87,14 @@ target:
     endpoint: $3
 YAML
 }
+
+# meta_copy DB NAME: a private copy of the meta.sqlite DB (with its -wal and -shm) in
+# $SCRATCH/NAME; prints its path.
+meta_copy() {
+  mkdir -p "$SCRATCH/$2"
+  local suffix
+  for suffix in "" -wal -shm; do [ -e "$1$suffix" ] && cp "$1$suffix" "$SCRATCH/$2/"; done
+  echo "$SCRATCH/$2/meta.sqlite"
+}
+# sql DB SCRIPT: runs SQL on DB (Python's sqlite3; the -wal is checkpointed on close).
+sql() { $PY -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit(); c.close()' "$1" "$2"; }

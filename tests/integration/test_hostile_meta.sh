@@ -17,15 +17,7 @@ mm-meta -q --sqlite "$db" >"$SCRATCH/meta.jsonl"
 mm-meta -q --sqlite "$db" --export-json "$SCRATCH/meta.json" >/dev/null
 mm-scan -q --tables "$tables" "$SCRATCH/meta.jsonl" >"$SCRATCH/scan.jsonl"
 
-# fresh NAME: a private copy of the fixture's meta.sqlite (with its -wal and -shm); prints its path.
-fresh() {
-  mkdir -p "$SCRATCH/$1"
-  local suffix
-  for suffix in "" -wal -shm; do [ -e "$db$suffix" ] && cp "$db$suffix" "$SCRATCH/$1/"; done
-  echo "$SCRATCH/$1/meta.sqlite"
-}
-# sql DB SCRIPT: runs SQL on a copy (Python's sqlite3; the -wal is checkpointed on close).
-sql() { $PY -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit(); c.close()' "$1" "$2"; }
+fresh() { meta_copy "$db" "$1"; }  # a private copy of the fixture's meta; prints its path
 # json_edit IN OUT PYTHON: loads meta.json IN as m, runs PYTHON, writes m to OUT (bytes kept as they are).
 json_edit() {
   $PY - "$1" "$2" "$3" <<'PY'

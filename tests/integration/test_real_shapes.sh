@@ -16,14 +16,7 @@ source "$(dirname "$0")/lib.sh"
 fx=$SCRATCH/fx
 $PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$fx" --seed 5 >/dev/null
 db=$fx/db/meta.sqlite
-# sql COPY SCRIPT: runs SQL on a private copy of the fixture's meta (made by fresh NAME).
-fresh() {
-  mkdir -p "$SCRATCH/$1"
-  local suffix
-  for suffix in "" -wal -shm; do [ -e "$db$suffix" ] && cp "$db$suffix" "$SCRATCH/$1/"; done
-  echo "$SCRATCH/$1/meta.sqlite"
-}
-sql() { $PY -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit(); c.close()' "$1" "$2"; }
+fresh() { meta_copy "$db" "$1"; }  # a private copy of the fixture's meta; prints its path
 check() { $PY "$MM_SRC/tests/integration/check_groups.py" "$@" >/dev/null; }
 
 # --- 1. Secondary roots.
