@@ -16,7 +16,11 @@ tools=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}
 mirror=${MM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 deb=$(ls "$build"/milvus-mm_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || { echo "test_package: no milvus-mm_*.deb in $build (make package)" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "test_package: needs root (debootstrap, chroot, mount)" >&2; exit 2; }
+# debootstrap, chroot and mount need root: as the dependency installers do, go through sudo.
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "test_package: needs root or sudo (debootstrap, chroot, mount)" >&2; exit 2; }
+  exec sudo --preserve-env=MM_TOOLS_DIR,MM_DEBIAN_MIRROR MM_TOOLS_DIR="$tools" "$0" "$build"
+fi
 
 failures=0
 pass() { echo "ok: $*"; }
