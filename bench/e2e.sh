@@ -7,8 +7,10 @@
 #              mm-upload -j J groups.jsonl > uploaded.jsonl; mm-bulkinsert -j I uploaded.jsonl
 #              one stage after the other, so that each one's wall time is its own
 #   streamed   mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert (what mm-run run
-#              drives), for each G of BENCH_E2E_GROUPS (default "1G 128M"; 1G is mm-npy's
-#              default): with several groups our stages overlap the server's imports of the groups before
+#              drives), for each G of BENCH_E2E_GROUPS (default "1G 1G:1G 128M"; 1G is mm-npy's
+#              default; G:F adds --first-group-size F, and G:G is the old cut without the ramp from
+#              64M): with several groups our stages overlap the server's imports of the groups before;
+#              each run also gives the time from the start to the first "submitting" journal entry
 #
 # The server's import time is read from mm-bulkinsert's journal, whose entries carry their UTC time
 # (ms): the time during which at least one group was between its "submitting" and its "completed"
@@ -18,7 +20,7 @@
 # --poll-interval 0.25: a completion is seen ≤ 0.25 s late, and that wait counts as the server's.
 # Environment: BENCH_DIR (default bench/out), BENCH_E2E_BYTES (default 512 MiB: 1 032 444 rows),
 # BENCH_E2E_RUNS (default 5), BENCH_E2E_GROUPS (group sizes of the streamed variant, default
-# "1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR,
+# "1G 1G:1G 128M"), BENCH_E2E_IMPORTS (mm-bulkinsert -j: imports in flight, default 2), BENCH_JOBS (default nproc), MM_BIN, MM_TOOLS_DIR,
 # MM_BASELINE_BIN (another build's directory: each streamed variant runs with its mm-npy too, back to back, and a last
 # table gives the ratios).
 set -euo pipefail
@@ -29,7 +31,7 @@ dir=${BENCH_DIR:-$src/bench/out}
 bytes=${BENCH_E2E_BYTES:-536870912}
 runs=${BENCH_E2E_RUNS:-5}
 jobs=${BENCH_JOBS:-$(nproc)}
-groups=${BENCH_E2E_GROUPS:-1G 128M}
+groups=${BENCH_E2E_GROUPS:-1G 1G:1G 128M}
 imports=${BENCH_E2E_IMPORTS:-2}
 baseline=${MM_BASELINE_BIN:-}
 vpy=${MM_TOOLS_DIR:-$HOME/.cache/milvus-mm}/venv/bin/python
@@ -70,6 +72,11 @@ busy() {
         awk -F'\t' '$2 == "submitting" {s[$1] = $3} $2 == "completed" {e[$1] = $3} END {for (g in e) print s[g], e[g]}' | sort -g |
         awk 'NR == 1 || $1 > ce {t += ce - cs; cs = $1; ce = $2; next} $2 > ce {ce = $2} END {printf "%.3f\n", t + ce - cs}'
 }
+# first_import JOURNAL START: seconds from START (epoch seconds) to the first "submitting" entry
+first_import() {
+    jq -r 'select(.event == "submitting") | .time | capture("^(?<s>[^.]*)[.](?<ms>[0-9]+)Z$") | (.s + "Z" | fromdateiso8601) + (.ms | tonumber) / 1000' "$1" |
+        sort -g | head -n 1 | awk -v t0="$2" '{printf "%.3f\n", $1 - t0}'
+}
 # imported_ok: mm-bulkinsert's summary says every partition is ok; prints the rows
 imported_ok() {
     jq -er 'select(.kind == "summary" and .tool == "mm-bulkinsert") | select(.partitions | all(.ok)) | [.partitions[].rows] | add' \
@@ -87,11 +94,13 @@ stage_upload() {
         "$tmp/groups.jsonl" >"$tmp/uploaded.jsonl"
 }
 stage_bulk() { bulk "$tmp/uploaded.jsonl"; }
-# streamed GROUP_SIZE PREFIX NPY_BIN: the whole pipeline at once, as mm-run run drives it, with
-# NPY_BIN's mm-npy
+# streamed GROUP_SIZE[:FIRST_GROUP_SIZE] PREFIX NPY_BIN: the whole pipeline at once, as mm-run run
+# drives it, with NPY_BIN's mm-npy
 streamed() {
+    local sizes=(--group-size "${1%%:*}")
+    [[ $1 != *:* ]] || sizes+=(--first-group-size "${1##*:}")
     "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$fx/db/tables" |
-        "$3/mm-npy" -q -j "$jobs" --group-size "$1" --out "$tmp/npy" |
+        "$3/mm-npy" -q -j "$jobs" "${sizes[@]}" --out "$tmp/npy" |
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$2" -j "$jobs" | bulk
 }
 
@@ -120,8 +129,10 @@ for i in $(seq "$runs"); do
         g=${v#st-} npy_bin=$bin
         [[ $g != b-* ]] || { g=${g#b-} && npy_bin=$baseline; }
         fresh
+        t0=$(now)
         timed "$v" streamed "$g" "e2e-$v-$i" "$npy_bin"
         rows=$(imported_ok)
+        first_import "$tmp/journal" "$t0" >>"$tmp/$v-first.s"
         busy "$tmp/journal" >>"$tmp/$v-server.s"
         grep -c '"event":"completed"' "$tmp/journal" >"$tmp/$v.groups"
         sub "$(last "$v")" "$(tail -n 1 "$tmp/$v-server.s")" >>"$tmp/$v-ours.s" && echo >>"$tmp/$v-ours.s"
@@ -159,12 +170,13 @@ echo "**ours / total wall, stage after stage: $(fmt "$tmp/share")** (target ≤ 
 echo
 echo "### Streamed (mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert, as mm-run run)"
 echo
-echo "| group size | groups | total wall s | server import time s | ours: wall outside the server's import s | ours / total wall | CPU s of our tools |"
-echo "|---|---|---|---|---|---|---|"
+echo "| group size | groups | total wall s | first import after s | server import time s | ours: wall outside the server's import s | ours / total wall | CPU s of our tools |"
+echo "|---|---|---|---|---|---|---|---|"
 for v in $variants; do
     ratio "$v-ours" "$v" "$v-share"
     label=${v#st-} && [[ $label != b-* ]] || label="${label#b-} (baseline mm-npy)"
-    echo "| $label | $(<"$tmp/$v.groups") | $(fmt "$tmp/$v.s") | $(fmt "$tmp/$v-server.s") | $(fmt "$tmp/$v-ours.s") | **$(fmt "$tmp/$v-share")** | $(med "$tmp/$v.cpu") |"
+    [[ $label != *:* ]] || label="${label%%:*}, first group ${label#*:}"
+    echo "| $label | $(<"$tmp/$v.groups") | $(fmt "$tmp/$v.s") | $(fmt "$tmp/$v-first.s") | $(fmt "$tmp/$v-server.s") | $(fmt "$tmp/$v-ours.s") | **$(fmt "$tmp/$v-share")** | $(med "$tmp/$v.cpu") |"
 done
 if [[ -n $baseline ]]; then
     echo

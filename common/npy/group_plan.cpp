@@ -8,7 +8,15 @@
 
 namespace mm::npy {
 
-GroupPlanner::GroupPlanner(uint64_t max_bytes) : max_bytes_(max_bytes) {}
+GroupPlanner::GroupPlanner(uint64_t max_bytes, uint64_t first_bytes)
+    : max_bytes_(max_bytes), first_bytes_(std::min(first_bytes, max_bytes)) {}
+
+uint64_t GroupPlanner::limit_bytes(const std::string& collection) {
+  if (collection != ramp_collection_) ramp_collection_ = collection, ramp_step_ = 0;
+  uint64_t limit = first_bytes_;
+  for (unsigned i = 0; i < ramp_step_ && limit < max_bytes_; ++i) limit *= 2;
+  return std::min(limit, max_bytes_);
+}
 
 void GroupPlanner::check(const milvus1x::Segment& s) {
   const std::string what = "segment " + s.segment_id + " of " + s.collection + "/" + s.partition;
@@ -36,8 +44,6 @@ std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {
     auto closed = finish();
     done.insert(done.end(), closed.begin(), closed.end());
   }
-  // A group row costs its vector plus its 8-byte id.
-  const uint64_t max_rows = std::max<uint64_t>(1, max_bytes_ / (milvus1x::row_bytes(s.dim, s.vector) + 8));
   uint64_t first = 0;
   while (first < s.live) {
     if (open_.pieces.empty()) {
@@ -47,12 +53,14 @@ std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {
       open_.dim = s.dim;
       open_.vector = s.vector;
       open_.name = s.segment_id + "_" + std::to_string(first);
+      // A group row costs its vector plus its 8-byte id.
+      open_max_rows_ = std::max<uint64_t>(1, limit_bytes(s.collection) / (milvus1x::row_bytes(s.dim, s.vector) + 8));
     }
-    uint64_t take = std::min(s.live - first, max_rows - open_.rows);
+    uint64_t take = std::min(s.live - first, open_max_rows_ - open_.rows);
     open_.pieces.push_back(Piece{s, first, take});
     open_.rows += take;
     first += take;
-    if (open_.rows == max_rows) {
+    if (open_.rows == open_max_rows_) {
       auto closed = finish();
       done.insert(done.end(), closed.begin(), closed.end());
     }
@@ -62,7 +70,7 @@ std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {
 
 std::vector<GroupPlan> GroupPlanner::finish() {
   std::vector<GroupPlan> done;
-  if (!open_.pieces.empty()) done.push_back(std::move(open_));
+  if (!open_.pieces.empty()) done.push_back(std::move(open_)), ++ramp_step_;
   open_ = GroupPlan{};
   return done;
 }

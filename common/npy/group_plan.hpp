@@ -1,6 +1,10 @@
 // Cuts the stream of scanned segments into import groups: runs of live rows of one partition,
 // at most `max_bytes` of payload each. A group is closed when it is full, when the partition
 // changes, or at the end of input, so groups flow downstream while the input still streams.
+// Each collection's groups start at `first_bytes` and double up to `max_bytes`, so that the
+// server has its first import within seconds, not after a whole 1 GiB group is converted and
+// uploaded; the ramp restarts per collection, so a rerun of some collections (or mm-fanout's
+// shares) cuts their groups exactly as the first run did.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -13,6 +17,7 @@
 namespace mm::npy {
 
 constexpr uint64_t kDefaultGroupBytes = 1ull << 30;
+constexpr uint64_t kDefaultFirstGroupBytes = 64ull << 20;
 constexpr uint64_t kMaxGroupBytes = 16ull << 30;  // Milvus 2.x's import limit per file group
 // The most payload a group takes: Milvus counts the files' NumPy headers (at most 4 KiB for two)
 // in its limit too.
@@ -36,7 +41,8 @@ struct GroupPlan {
 
 class GroupPlanner {
  public:
-  explicit GroupPlanner(uint64_t max_bytes);
+  // first_bytes > max_bytes means no ramp (as first_bytes == max_bytes).
+  GroupPlanner(uint64_t max_bytes, uint64_t first_bytes);
   // Adds a scanned segment; returns the groups this completes. Refuses (kExitBadData) a segment
   // seen before (its rows would go in twice), one whose collection had another dimension or
   // vector kind, names that are not 2.x names (they become directories), and live rows the
@@ -47,8 +53,13 @@ class GroupPlanner {
 
  private:
   void check(const milvus1x::Segment& s);
+  // The payload limit of the next group of `collection`.
+  uint64_t limit_bytes(const std::string& collection);
 
-  uint64_t max_bytes_;
+  uint64_t max_bytes_, first_bytes_;
+  std::string ramp_collection_;
+  unsigned ramp_step_ = 0;  // groups of ramp_collection_ closed so far
+  uint64_t open_max_rows_ = 0;
   GroupPlan open_;
   std::set<std::string> seen_;  // table_id/segment_id
   std::map<std::string, std::pair<int, milvus1x::VectorKind>> shapes_;  // collection -> dim, kind

@@ -20,7 +20,7 @@ struct PartitionPlan {
 
 class PlanTally {
  public:
-  explicit PlanTally(uint64_t group_bytes) : planner_(group_bytes) {}
+  PlanTally(uint64_t group_bytes, uint64_t first_group_bytes) : planner_(group_bytes, first_group_bytes) {}
   // A manifest record: collections and partitions name the partitions (empty ones included),
   // scanned segments go through the planner (which refuses what a conversion would refuse).
   void add(const rapidjson::Value& record);

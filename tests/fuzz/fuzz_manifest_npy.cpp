@@ -1,5 +1,6 @@
 // A manifest as mm-npy consumes it: ManifestReader, kind_of, segment_from_record, and the group
-// planner (GroupPlanner) over the scanned segments, with a small and the default group size. The
+// planner (GroupPlanner) over the scanned segments, with a small and the default group size (and
+// its ramp from the default first group size). The
 // records pass through to_json as mm-scan writes them back. The harness works in its scratch
 // directory, where seg.rv, seg.uid (1 GiB each, sparse) and seg.del exist for the seeds to name.
 #include <fcntl.h>
@@ -30,7 +31,7 @@ void setup() {
 
 void plan(const std::string& path, uint64_t group_bytes) {
   mm::ManifestReader in(path);
-  mm::npy::GroupPlanner planner(group_bytes);
+  mm::npy::GroupPlanner planner(group_bytes, mm::npy::kDefaultFirstGroupBytes);
   rapidjson::Document record;
   uint64_t groups = 0;
   while (in.next(record)) {

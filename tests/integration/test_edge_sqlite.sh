@@ -60,9 +60,10 @@ pipeline --meta-json "$SCRATCH/meta.json" -- --tables "$fx/db/tables" -- --out "
 check "$SCRATCH/json.jsonl" "$fx" && pass "meta.json export converts the same rows" || fail "meta.json path content"
 # mm-npy --plan counts what the conversion writes: per partition the same live rows and groups.
 mm-meta -q --sqlite "$db" | mm-scan -q --tables "$fx/db/tables" >"$SCRATCH/plan-in.jsonl"
-for size in 3000 8K 1G; do
-  mm-npy -q --out "$SCRATCH/plan-$size" --group-size "$size" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.jsonl"
-  mm-npy -q --plan --group-size "$size" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.plan"
+for size in 3000 8K 1G 64K:2K; do
+  sizes=(--group-size "${size%%:*}" --first-group-size "${size##*:}")
+  mm-npy -q --out "$SCRATCH/plan-$size" "${sizes[@]}" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.jsonl"
+  mm-npy -q --plan "${sizes[@]}" "$SCRATCH/plan-in.jsonl" >"$SCRATCH/plan-$size.plan"
   $PY - "$SCRATCH/plan-$size.jsonl" "$SCRATCH/plan-$size.plan" <<'PY' && pass "--plan at $size: the groups and rows written" || fail "--plan at $size differs from the conversion"
 import collections, json, sys
 written = collections.Counter(); rows = collections.Counter()
@@ -76,4 +77,21 @@ ok = ok and sum(p["groups"] for p in plan) == sum(written.values()) and len(writ
 sys.exit(0 if ok else 1)
 PY
 done
+# Each collection's groups ramp from --first-group-size, doubling up to --group-size: no group is
+# over its step's limit, and some collection's first group is cut at the first size exactly (-j 1:
+# records in plan order).
+mm-npy -q -j 1 --out "$SCRATCH/ramp" --group-size 64K --first-group-size 2K "$SCRATCH/plan-in.jsonl" >"$SCRATCH/ramp.jsonl"
+$PY - "$SCRATCH/ramp.jsonl" "$SCRATCH/plan-in.jsonl" <<'PY' && pass "groups ramp from --first-group-size per collection" || fail "group ramp"
+import collections, json, sys
+step = collections.Counter(); cut_at_first = False; ok = True
+groups = [r for r in map(json.loads, open(sys.argv[1])) if r["kind"] == "group"]
+for g in groups:
+    row = (g["dim"] * 4 if g["vector"] == "float" else g["dim"] // 8) + 8
+    limit = min(64 << 10, (2 << 10) << step[g["collection"]]) // row
+    ok = ok and g["rows"] <= limit
+    cut_at_first = cut_at_first or (step[g["collection"]] == 0 and g["rows"] == limit)
+    step[g["collection"]] += 1
+live = sum(r["live"] for r in map(json.loads, open(sys.argv[2])) if r["kind"] == "segment")
+sys.exit(0 if ok and cut_at_first and sum(g["rows"] for g in groups) == live else 1)
+PY
 finish

@@ -25,7 +25,7 @@ uint64_t total_rows(const std::vector<GroupPlan>& groups) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(small_segments_share_a_group) {
-  GroupPlanner planner(160);  // 10 rows
+  GroupPlanner planner(160, 160);  // 10 rows
   BOOST_TEST(planner.add(segment("1", 3)).empty());
   BOOST_TEST(planner.add(segment("2", 4)).empty());
   auto groups = planner.finish();
@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(small_segments_share_a_group) {
 }
 
 BOOST_AUTO_TEST_CASE(large_segments_are_split_at_the_limit) {
-  GroupPlanner planner(160);
+  GroupPlanner planner(160, 160);
   auto groups = planner.add(segment("7", 25));
   BOOST_TEST(groups.size() == 2u);
   auto rest = planner.finish();
@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(large_segments_are_split_at_the_limit) {
 }
 
 BOOST_AUTO_TEST_CASE(a_new_partition_closes_the_group_and_empty_segments_vanish) {
-  GroupPlanner planner(1 << 20);
+  GroupPlanner planner(1 << 20, 1 << 20);
   BOOST_TEST(planner.add(segment("1", 3)).empty());
   BOOST_TEST(planner.add(segment("2", 0)).empty());
   auto closed = planner.add(segment("3", 2, "p"));
@@ -61,12 +61,12 @@ BOOST_AUTO_TEST_CASE(a_new_partition_closes_the_group_and_empty_segments_vanish)
 
 BOOST_AUTO_TEST_CASE(planner_refuses_what_would_import_rows_twice_or_run_away) {
   {
-    GroupPlanner planner(160);
+    GroupPlanner planner(160, 160);
     planner.add(segment("1", 3));
     BOOST_CHECK_THROW(planner.add(segment("1", 3)), mm::Error);  // the same segment again
   }
   {
-    GroupPlanner planner(160);
+    GroupPlanner planner(160, 160);
     planner.add(segment("1", 3));
     Segment binary = segment("2", 3);
     binary.vector = mm::milvus1x::VectorKind::Binary;
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(planner_refuses_what_would_import_rows_twice_or_run_away) {
     BOOST_CHECK_THROW(planner.add(binary), mm::Error);
   }
   {
-    GroupPlanner planner(160);
+    GroupPlanner planner(160, 160);
     Segment wild = segment("3", 3);
     wild.live = 9223372036854775807ull;  // more live rows than rows
     BOOST_CHECK_THROW(planner.add(wild), mm::Error);
@@ -82,4 +82,20 @@ BOOST_AUTO_TEST_CASE(planner_refuses_what_would_import_rows_twice_or_run_away) {
     escape.collection = "../../escaped";
     BOOST_CHECK_THROW(planner.add(escape), mm::Error);
   }
+}
+
+BOOST_AUTO_TEST_CASE(each_collection_ramps_up_from_the_first_group_size) {
+  GroupPlanner planner(160, 32);  // 2, 4, 8, then 10 rows
+  std::vector<uint64_t> sizes;
+  auto note = [&](const std::vector<GroupPlan>& groups) {
+    for (const auto& g : groups) sizes.push_back(g.rows);
+  };
+  note(planner.add(segment("1", 30)));
+  note(planner.add(segment("2", 3, "p")));  // a new partition of the same collection: the ramp goes on
+  note(planner.add(segment("3", 14, "p")));
+  Segment other = segment("4", 7);
+  other.collection = "d";  // a new collection starts again at 2 rows
+  note(planner.add(other));
+  note(planner.finish());
+  BOOST_TEST(sizes == (std::vector<uint64_t>{2, 4, 8, 10, 6, 10, 7, 2, 4, 1}), boost::test_tools::per_element());
 }

@@ -28,11 +28,12 @@ int run(int argc, char** argv) {
   options.add_options("Conversion")
     ("out", "output directory; groups go to OUT/<collection>/<partition>/<group>/", cxxopts::value<std::string>(), "DIR")
     ("group-size", "largest group payload (vectors + ids), e.g. 512M, 4G; at most 16G", cxxopts::value<std::string>()->default_value("1G"), "SIZE")
+    ("first-group-size", "each collection's first group payload; its groups double from there up to --group-size, so that the first import starts within seconds", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("chunk-size", "payload one worker writes at a time; a group's chunks are shared among the workers, so groups finish one after another", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("j,jobs", "chunks written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
     ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME")
-    ("plan", "write nothing: print one plan record per partition (live rows, bytes, groups at --group-size), as the conversion would cut them; no --out");
+    ("plan", "write nothing: print one plan record per partition (live rows, bytes, groups at --group-size and --first-group-size), as the conversion would cut them; no --out");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
@@ -41,10 +42,12 @@ int run(int argc, char** argv) {
   if (group_bytes == 0) bad_usage("--group-size: at least 1 byte");
   // 16G means as much as Milvus takes: its limit counts the NumPy headers too.
   group_bytes = std::min(group_bytes, kMaxGroupPayload);
+  const uint64_t first_group_bytes = cli::parse_size("--first-group-size", result["first-group-size"].as<std::string>());
+  if (first_group_bytes == 0) bad_usage("--first-group-size: at least 1 byte");
   if (result.count("plan")) {
     ManifestReader in(result["manifest"].as<std::string>());
     ManifestWriter out;
-    PlanTally tally(group_bytes);
+    PlanTally tally(group_bytes, first_group_bytes);
     rapidjson::Document record;
     while (in.next(record)) at_record(in, [&] { tally.add(record); });
     for (const auto& plan : tally.finish()) out.write_line(to_json(plan));
@@ -63,7 +66,7 @@ int run(int argc, char** argv) {
 
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
-  GroupPlanner planner(group_bytes);
+  GroupPlanner planner(group_bytes, first_group_bytes);
   Progress progress("converted", 0, 0);
   std::mutex totals_mutex;
   std::map<std::pair<std::string, std::string>, PartitionTotals> totals;
