@@ -8,8 +8,8 @@
 #              one stage after the other, so that each one's wall time is its own
 #   streamed   mm-meta | mm-scan | mm-npy --group-size G | mm-upload | mm-bulkinsert (what mm-run run
 #              drives), for each G of BENCH_E2E_GROUPS (default "1G 1G:1G 128M"; 1G is mm-npy's
-#              default; G:F adds --first-group-size F, and G:G is the old cut without the ramp from
-#              64M): with several groups our stages overlap the server's imports of the groups before;
+#              default; G:F adds --first-group-size F, and G:G is the old cut, without the small
+#              first group): with several groups our stages overlap the server's imports of the groups before;
 #              each run also gives the time from the start to the first "submitting" journal entry
 #
 # The server's import time is read from mm-bulkinsert's journal, whose entries carry their UTC time

@@ -103,7 +103,7 @@ const std::vector<KeySpec> kKeys = {
     {"milvusmm.journal", T::String, "", "MM_JOURNAL", nullptr, "import journal (default WORKDIR/mm-bulkinsert.journal)"},
     {"milvusmm.groupSize", T::GroupSize, "1G", "MM_GROUP_SIZE", nullptr, "largest import group (mm-npy --group-size; at most 16G)"},
     {"milvusmm.firstGroupSize", T::GroupSize, "64M", "MM_FIRST_GROUP_SIZE", nullptr,
-     "each collection's first import group, doubling up to groupSize (mm-npy --first-group-size)"},
+     "largest first import group of each collection, so that the first import starts early (mm-npy --first-group-size)"},
     {"milvusmm.collections", T::List, "", "MM_COLLECTIONS", nullptr, "only these 1.x collections (like --col)"},
     {"milvusmm.fields.id", T::String, "id", "MM_ID_FIELD", nullptr, "2.x primary key field name"},
     {"milvusmm.fields.vector", T::String, "data", "MM_VECTOR_FIELD", nullptr, "2.x vector field name"},

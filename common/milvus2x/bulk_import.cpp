@@ -4,19 +4,19 @@
 
 #include "errors.hpp"
 #include "milvus2x/import_probe.hpp"
+#include "records/summary.hpp"
 
 namespace mm::milvus2x {
 namespace {
 
 // The group's size as the server counts it: its files, headers included.
-uint64_t group_bytes(const rapidjson::Value& r) {
-  if (r.HasMember("bytes") && r["bytes"].IsUint64()) return r["bytes"].GetUint64();
+uint64_t group_bytes(const records::Group& g) {
+  if (g.bytes) return *g.bytes;
   uint64_t total = 0;
-  if (r.HasMember("files") && r["files"].IsObject())
-    for (const auto& f : r["files"].GetObject()) {
-      struct stat st;
-      if (f.value.IsString() && ::stat(f.value.GetString(), &st) == 0) total += uint64_t(st.st_size);
-    }
+  for (const auto& [field, path] : g.files) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) total += uint64_t(st.st_size);
+  }
   return total;
 }
 
@@ -59,17 +59,12 @@ void BulkImporter::consume(rapidjson::Document& record, const std::string& line)
   out_.write_line(line);
 }
 
-void BulkImporter::write_group(const std::string& record, int64_t job, bool earlier_run, bool resumed) {
-  rapidjson::Document r;
-  r.Parse(record.c_str());
-  auto& a = r.GetAllocator();
-  rapidjson::Value import(rapidjson::kObjectType);
-  import.AddMember("task", job, a);
-  import.AddMember("state", "completed", a);
-  import.AddMember("earlier_run", earlier_run, a);
-  if (!earlier_run) import.AddMember("resumed", resumed, a);
-  r.AddMember("import", import, a);
-  out_.write(r);
+void BulkImporter::write_group(records::Group group, int64_t job, bool earlier_run, bool resumed) {
+  auto& import = group.import.emplace();
+  import.task = job;
+  import.earlier_run = earlier_run;
+  if (!earlier_run) import.resumed = resumed;
+  out_.write_line(records::to_json(group));
 }
 
 void BulkImporter::on_store(const rapidjson::Value& r) {
@@ -97,13 +92,18 @@ void BulkImporter::probe_once() {
   run_import_probe(client_, server_, *store, store_->first, store_->second, std::min(options_.stall_timeout_seconds, 600));
 }
 
-void BulkImporter::on_group(rapidjson::Document& r) {
-  std::string collection = get_string(r, "collection"), partition = get_string_or(r, "partition", "_default");
-  std::string name = get_string(r, "name");
-  r.RemoveMember("import");  // a record that went through mm-bulkinsert before
+void BulkImporter::on_group(const rapidjson::Value& record) {
+  records::Group g = records::read_group(record);
+  g.import.reset();  // a record that went through mm-bulkinsert before
+  const std::string &collection = g.collection, &partition = g.partition, &name = g.name;
   if (!setup_.knows(collection)) bad_data("group " + name + " arrives before its collection record " + collection);
-  const char* source = r.HasMember("objects") ? "objects" : "files";
-  if (!r.HasMember(source) || !r[source].IsObject()) bad_data("group " + name + ": no \"files\" or \"objects\"");
+  if (!g.upload && !g.has_files) bad_data("group " + name + ": no \"files\" or \"objects\"");
+  // What the server reads: the uploaded objects, else the local files.
+  auto source = [&](const std::string& field) {
+    const std::string* path = g.upload ? g.object(field) : g.file(field);
+    if (!path) bad_data("group " + name + ": no " + (g.upload ? "objects." : "files.") + field);
+    return *path;
+  };
 
   ScheduledGroup group;
   group.key = collection + "/" + partition + "/" + name;
@@ -111,73 +111,41 @@ void BulkImporter::on_group(rapidjson::Document& r) {
     log_warning("group " + group.key + " appears again in the manifest: imported once, counted once");
     return;
   }
-  group.target = {collection, partition,
-                  {get_string(r[source], options_.id_field.c_str()), get_string(r[source], options_.vector_field.c_str())}};
-  group.rows = get_uint(r, "rows");
-  group.bytes = group_bytes(r);
+  group.target = {collection, partition, {source(options_.id_field), source(options_.vector_field)}};
+  group.rows = g.required_rows();
+  group.bytes = group_bytes(g);
   if (group.bytes >= kMaxImportGroupBytes)
     bad_data("group " + group.key + " holds " + human_bytes(double(group.bytes)) +
              " with its NumPy headers; Milvus imports less than 16 GiB per group: convert with a smaller --group-size");
-  if (r.HasMember("pieces") && r["pieces"].IsArray())
-    for (const auto& p : r["pieces"].GetArray())
-      group.pieces.push_back(RowRange{get_string(p, "table_id") + "/" + get_string(p, "segment_id"), get_uint(p, "first_live"),
-                                      get_uint(p, "rows")});
+  if (g.pieces)
+    for (const auto& p : *g.pieces) group.pieces.push_back(RowRange{p.table_id + "/" + p.segment_id, p.first_live, p.rows});
   setup_.prepare_partition(collection, partition);
-  if (r.HasMember("files") && r["files"].IsObject())  // the local files mm-npy wrote, readable here
-    post_.add_sample_source(collection, get_string(r["files"], options_.id_field.c_str()),
-                            get_string(r["files"], options_.vector_field.c_str()));
+  const std::string *id_file = g.file(options_.id_field), *vector_file = g.file(options_.vector_field);
+  if (id_file && vector_file) post_.add_sample_source(collection, *id_file, *vector_file);  // readable here
 
   if (const JournalGroup* earlier = journal_.group(group.key); !earlier || !earlier->completed) probe_once();
-  const std::string record = to_json(r);
   const std::string key = group.key;
   const uint64_t rows = group.rows;
-  records_[key] = record;
+  records_[key] = g;
   if (!scheduler_.add(std::move(group))) {
     records_.erase(key);
     ++earlier_groups_;
     earlier_rows_ += rows;
-    write_group(record, journal_.group(key)->task, true, false);
+    write_group(std::move(g), journal_.group(key)->task, true, false);
   }
 }
 
 void BulkImporter::write_summary(const std::vector<PartitionCount>& counts) {
   const auto& c = scheduler_.counts();
-  rapidjson::Document summary(rapidjson::kObjectType);
-  auto& a = summary.GetAllocator();
-  auto text = [&](const std::string& s) { return rapidjson::Value(s.c_str(), rapidjson::SizeType(s.size()), a); };
-  summary.AddMember("kind", "summary", a);
-  summary.AddMember("tool", "mm-bulkinsert", a);
-  summary.AddMember("server", text(client_.address()), a);
-  summary.AddMember("server_version", text(rules_.version.text), a);
-  summary.AddMember("imported_groups", c.imported_groups, a);
-  summary.AddMember("imported_rows", c.imported_rows, a);
-  summary.AddMember("resumed_groups", c.resumed_groups, a);
-  summary.AddMember("resumed_rows", c.resumed_rows, a);
-  summary.AddMember("resubmitted_groups", c.resubmitted_groups, a);
-  summary.AddMember("reconciled_groups", c.reconciled_groups, a);
-  summary.AddMember("reconciled_rows", c.reconciled_rows, a);
-  summary.AddMember("earlier_groups", earlier_groups_, a);
-  summary.AddMember("earlier_rows", earlier_rows_, a);
-  int64_t leftover_total = 0;
-  rapidjson::Value partitions(rapidjson::kArrayType);
+  records::BulkinsertSummary s{client_.address(),   rules_.version.text, c.imported_groups,    c.imported_rows,
+                               c.resumed_groups,    c.resumed_rows,      c.resubmitted_groups, c.reconciled_groups,
+                               c.reconciled_rows,   earlier_groups_,     earlier_rows_,        {}};
   for (const auto& p : counts) {
-    leftover_total += p.leftover;
     auto it = scheduler_.rows_this_run().find({p.collection, p.partition});
-    rapidjson::Value o(rapidjson::kObjectType);
-    o.AddMember("collection", text(p.collection), a);
-    o.AddMember("partition", text(p.partition), a);
-    o.AddMember("baseline", p.baseline, a);
-    o.AddMember("imported", p.imported, a);
-    o.AddMember("imported_this_run", it == scheduler_.rows_this_run().end() ? uint64_t(0) : it->second, a);
-    o.AddMember("rows", p.rows, a);
-    o.AddMember("leftover", p.leftover, a);
-    o.AddMember("visible", p.visible(), a);
-    o.AddMember("ok", p.ok(), a);
-    partitions.PushBack(o, a);
+    const uint64_t this_run = it == scheduler_.rows_this_run().end() ? 0 : it->second;
+    s.partitions.push_back({p.collection, p.partition, p.baseline, p.imported, this_run, p.rows, p.leftover, p.visible(), p.ok()});
   }
-  summary.AddMember("leftover_rows", leftover_total, a);
-  summary.AddMember("partitions", partitions, a);
-  out_.write(summary);
+  out_.write_line(records::to_json(s));
 }
 
 void BulkImporter::finish() {

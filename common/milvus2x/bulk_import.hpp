@@ -20,6 +20,7 @@
 #include "milvus2x/import_journal.hpp"
 #include "milvus2x/import_scheduler.hpp"
 #include "milvus2x/post_import.hpp"
+#include "records/group.hpp"
 #include "storage/open_store.hpp"
 
 namespace mm::milvus2x {
@@ -51,9 +52,9 @@ class BulkImporter {
 
  private:
   void on_store(const rapidjson::Value& r);
-  void on_group(rapidjson::Document& r);
+  void on_group(const rapidjson::Value& record);
   void probe_once();
-  void write_group(const std::string& record, int64_t job, bool earlier_run, bool resumed);
+  void write_group(records::Group group, int64_t job, bool earlier_run, bool resumed);
   void write_summary(const std::vector<PartitionCount>& counts);
 
   Client& client_;
@@ -66,7 +67,7 @@ class BulkImporter {
   GrpcImportServer server_;
   ImportScheduler scheduler_;
   PostImport post_;
-  std::map<std::string, std::string> records_;  // group key -> its record, until the import completes
+  std::map<std::string, records::Group> records_;  // group key -> its record, until the import completes
   std::set<std::string> seen_;                  // group keys of this run
   uint64_t earlier_groups_ = 0, earlier_rows_ = 0;  // completed by earlier runs
   std::optional<std::pair<storage::StoreSpec, std::string>> store_;  // where mm-upload writes, and its prefix

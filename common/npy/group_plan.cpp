@@ -12,10 +12,8 @@ GroupPlanner::GroupPlanner(uint64_t max_bytes, uint64_t first_bytes)
     : max_bytes_(max_bytes), first_bytes_(std::min(first_bytes, max_bytes)) {}
 
 uint64_t GroupPlanner::limit_bytes(const std::string& collection) {
-  if (collection != ramp_collection_) ramp_collection_ = collection, ramp_step_ = 0;
-  uint64_t limit = first_bytes_;
-  for (unsigned i = 0; i < ramp_step_ && limit < max_bytes_; ++i) limit *= 2;
-  return std::min(limit, max_bytes_);
+  if (collection != collection_) collection_ = collection, first_closed_ = false;
+  return first_closed_ ? max_bytes_ : first_bytes_;
 }
 
 void GroupPlanner::check(const milvus1x::Segment& s) {
@@ -70,7 +68,7 @@ std::vector<GroupPlan> GroupPlanner::add(const milvus1x::Segment& s) {
 
 std::vector<GroupPlan> GroupPlanner::finish() {
   std::vector<GroupPlan> done;
-  if (!open_.pieces.empty()) done.push_back(std::move(open_)), ++ramp_step_;
+  if (!open_.pieces.empty()) done.push_back(std::move(open_)), first_closed_ = true;
   open_ = GroupPlan{};
   return done;
 }

@@ -1,10 +1,11 @@
 // Cuts the stream of scanned segments into import groups: runs of live rows of one partition,
 // at most `max_bytes` of payload each. A group is closed when it is full, when the partition
 // changes, or at the end of input, so groups flow downstream while the input still streams.
-// Each collection's groups start at `first_bytes` and double up to `max_bytes`, so that the
-// server has its first import within seconds, not after a whole 1 GiB group is converted and
-// uploaded; the ramp restarts per collection, so a rerun of some collections (or mm-fanout's
-// shares) cuts their groups exactly as the first run did.
+// Each collection's first group holds at most `first_bytes`, so that the server has its first
+// import within seconds, not after a whole 1 GiB group is converted and uploaded; its other
+// groups go straight to `max_bytes` (every further group costs the server a fixed overhead: see
+// bench/RESULTS.md). Per collection, so that a rerun of some collections (or mm-fanout's shares)
+// cuts their groups exactly as the first run did.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -41,7 +42,7 @@ struct GroupPlan {
 
 class GroupPlanner {
  public:
-  // first_bytes > max_bytes means no ramp (as first_bytes == max_bytes).
+  // first_bytes >= max_bytes: every group at max_bytes.
   GroupPlanner(uint64_t max_bytes, uint64_t first_bytes);
   // Adds a scanned segment; returns the groups this completes. Refuses (kExitBadData) a segment
   // seen before (its rows would go in twice), one whose collection had another dimension or
@@ -57,8 +58,8 @@ class GroupPlanner {
   uint64_t limit_bytes(const std::string& collection);
 
   uint64_t max_bytes_, first_bytes_;
-  std::string ramp_collection_;
-  unsigned ramp_step_ = 0;  // groups of ramp_collection_ closed so far
+  std::string collection_;  // of the last group opened
+  bool first_closed_ = false;  // collection_'s first group is closed
   uint64_t open_max_rows_ = 0;
   GroupPlan open_;
   std::set<std::string> seen_;  // table_id/segment_id

@@ -18,6 +18,7 @@
 #include "manifest.hpp"
 #include "milvus1x/segment_files.hpp"
 #include "npy/npy_header.hpp"
+#include "records/group.hpp"
 
 namespace fs = std::filesystem;
 using mm::milvus1x::kHeaderBytes;
@@ -145,24 +146,18 @@ void copy_live_rows(int in, const std::string& in_path, uint64_t row_size, const
   }
 }
 
+std::vector<records::GroupPiece> record_pieces(const GroupPlan& plan) {
+  std::vector<records::GroupPiece> pieces;
+  for (const auto& p : plan.pieces) pieces.push_back({p.segment.segment_id, p.segment.table_id, p.first_live, p.rows});
+  return pieces;
+}
+
+// pieces.json: the group's pieces as its record has them
 std::string pieces_json(const GroupPlan& plan) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  w.StartArray();
-  for (const auto& p : plan.pieces) {
-    w.StartObject();
-    w.Key("segment_id");
-    w.String(p.segment.segment_id.c_str());
-    w.Key("table_id");
-    w.String(p.segment.table_id.c_str());
-    w.Key("first_live");
-    w.Uint64(p.first_live);
-    w.Key("rows");
-    w.Uint64(p.rows);
-    w.EndObject();
-  }
-  w.EndArray();
-  return buffer.GetString();
+  records::write_pieces(w, record_pieces(plan));
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 uint64_t size_or_zero(const fs::path& path) {
@@ -323,37 +318,21 @@ void GroupWriter::finish() {
 }
 
 std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto key = [&](const char* k, const std::string& v) {
-    w.Key(k);
-    w.String(v.c_str(), rapidjson::SizeType(v.size()));
-  };
-  w.StartObject();
-  key("kind", "group");
-  key("collection", plan.collection);
-  key("partition", plan.partition);
-  key("tag", plan.tag);
-  key("name", plan.name);
-  key("dir", out.dir);
-  w.Key("rows");
-  w.Uint64(plan.rows);
-  w.Key("bytes");
-  w.Uint64(out.bytes);
-  w.Key("dim");
-  w.Int(plan.dim);
-  key("vector", milvus1x::vector_kind_name(plan.vector));
-  w.Key("files");
-  w.StartObject();
-  key(fields.id.c_str(), out.id_path);
-  key(fields.vector.c_str(), out.vector_path);
-  w.EndObject();
-  w.Key("pieces");
-  w.RawValue(pieces_json(plan).c_str(), pieces_json(plan).size(), rapidjson::kArrayType);
-  w.Key("reused");
-  w.Bool(out.reused);
-  w.EndObject();
-  return buffer.GetString();
+  records::Group g;
+  g.collection = plan.collection;
+  g.partition = plan.partition;
+  g.tag = plan.tag;
+  g.name = plan.name;
+  g.dir = out.dir;
+  g.rows = plan.rows;
+  g.bytes = out.bytes;
+  g.dim = plan.dim;
+  g.vector = milvus1x::vector_kind_name(plan.vector);
+  g.files = {{fields.id, out.id_path}, {fields.vector, out.vector_path}};
+  g.has_files = true;
+  g.pieces = record_pieces(plan);
+  g.reused = out.reused;
+  return records::to_json(g);
 }
 
 }  // namespace mm::npy

@@ -1,16 +1,15 @@
 // Puts the files of one group record into an object store and returns the record with the
 // places Milvus will read them from.
 #pragma once
-#include <rapidjson/document.h>
-
 #include <string>
 
+#include "records/group.hpp"
 #include "storage/object_store.hpp"
 
 namespace mm::storage {
 
 struct GroupUpload {
-  std::string record;  // the input record plus "objects", "storage" and "uploaded"
+  std::string record;  // the group record with its upload (objects, storage, uploaded)
   uint64_t bytes = 0;
   unsigned objects = 0, written = 0;  // files in the group; those actually written this run
 };
@@ -18,7 +17,7 @@ struct GroupUpload {
 // Each file "files".<field> goes to <prefix>/<collection>/<partition>/<name>/<field>.npy.
 // "objects" maps the same fields to keys (or absolute paths for local storage); "uploaded" is
 // false when every object was already present and complete.
-GroupUpload upload_group(const rapidjson::Value& group, ObjectStore& store, const std::string& prefix,
+GroupUpload upload_group(records::Group group, ObjectStore& store, const std::string& prefix,
                          const ProgressFn& progress);
 
 }  // namespace mm::storage

@@ -1,6 +1,6 @@
 // A manifest as mm-npy consumes it: ManifestReader, kind_of, segment_from_record, and the group
 // planner (GroupPlanner) over the scanned segments, with a small and the default group size (and
-// its ramp from the default first group size). The
+// the default first group size). The
 // records pass through to_json as mm-scan writes them back. The harness works in its scratch
 // directory, where seg.rv, seg.uid (1 GiB each, sparse) and seg.del exist for the seeds to name.
 #include <fcntl.h>

@@ -77,17 +77,17 @@ ok = ok and sum(p["groups"] for p in plan) == sum(written.values()) and len(writ
 sys.exit(0 if ok else 1)
 PY
 done
-# Each collection's groups ramp from --first-group-size, doubling up to --group-size: no group is
-# over its step's limit, and some collection's first group is cut at the first size exactly (-j 1:
+# Each collection's first group is cut at --first-group-size, the others at --group-size: no group
+# is over its limit, and some collection's first group is cut at the first size exactly (-j 1:
 # records in plan order).
-mm-npy -q -j 1 --out "$SCRATCH/ramp" --group-size 64K --first-group-size 2K "$SCRATCH/plan-in.jsonl" >"$SCRATCH/ramp.jsonl"
-$PY - "$SCRATCH/ramp.jsonl" "$SCRATCH/plan-in.jsonl" <<'PY' && pass "groups ramp from --first-group-size per collection" || fail "group ramp"
+mm-npy -q -j 1 --out "$SCRATCH/first" --group-size 64K --first-group-size 2K "$SCRATCH/plan-in.jsonl" >"$SCRATCH/first.jsonl"
+$PY - "$SCRATCH/first.jsonl" "$SCRATCH/plan-in.jsonl" <<'PY' && pass "each collection's first group is cut at --first-group-size" || fail "first group size"
 import collections, json, sys
 step = collections.Counter(); cut_at_first = False; ok = True
 groups = [r for r in map(json.loads, open(sys.argv[1])) if r["kind"] == "group"]
 for g in groups:
     row = (g["dim"] * 4 if g["vector"] == "float" else g["dim"] // 8) + 8
-    limit = min(64 << 10, (2 << 10) << step[g["collection"]]) // row
+    limit = (2 << 10 if step[g["collection"]] == 0 else 64 << 10) // row
     ok = ok and g["rows"] <= limit
     cut_at_first = cut_at_first or (step[g["collection"]] == 0 and g["rows"] == limit)
     step[g["collection"]] += 1

@@ -84,18 +84,18 @@ BOOST_AUTO_TEST_CASE(planner_refuses_what_would_import_rows_twice_or_run_away) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(each_collection_ramps_up_from_the_first_group_size) {
-  GroupPlanner planner(160, 32);  // 2, 4, 8, then 10 rows
+BOOST_AUTO_TEST_CASE(each_collection_starts_with_a_first_group_of_its_own_size) {
+  GroupPlanner planner(160, 32);  // 2 rows, then 10
   std::vector<uint64_t> sizes;
   auto note = [&](const std::vector<GroupPlan>& groups) {
     for (const auto& g : groups) sizes.push_back(g.rows);
   };
   note(planner.add(segment("1", 30)));
-  note(planner.add(segment("2", 3, "p")));  // a new partition of the same collection: the ramp goes on
+  note(planner.add(segment("2", 3, "p")));  // a new partition of the same collection: 10 rows
   note(planner.add(segment("3", 14, "p")));
   Segment other = segment("4", 7);
-  other.collection = "d";  // a new collection starts again at 2 rows
+  other.collection = "d";  // a new collection starts again with 2 rows
   note(planner.add(other));
   note(planner.finish());
-  BOOST_TEST(sizes == (std::vector<uint64_t>{2, 4, 8, 10, 6, 10, 7, 2, 4, 1}), boost::test_tools::per_element());
+  BOOST_TEST(sizes == (std::vector<uint64_t>{2, 10, 10, 8, 10, 7, 2, 5}), boost::test_tools::per_element());
 }

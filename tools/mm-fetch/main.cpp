@@ -11,6 +11,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "ordered_output.hpp"
+#include "records/summary.hpp"
 #include "storage/keys.hpp"
 #include "storage/segment_fetch.hpp"
 #include "task_group.hpp"
@@ -74,11 +75,8 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
   }
   tasks.wait();
   progress.finish();
-  writer.write_line("{\"kind\":\"summary\",\"tool\":\"mm-fetch\",\"segments\":" + std::to_string(totals.segments) +
-                 ",\"objects\":" + std::to_string(totals.objects) + ",\"downloaded\":" +
-                 std::to_string(totals.downloaded) + ",\"skipped\":" +
-                 std::to_string(totals.objects - totals.downloaded) + ",\"bytes\":" + std::to_string(totals.bytes) +
-                 ",\"errors\":" + std::to_string(totals.errors) + "}");
+  writer.write_line(records::to_json(
+      records::FetchSummary{totals.segments, totals.objects, totals.downloaded, totals.bytes, totals.errors}));
 }
 
 int run(int argc, char** argv) {

@@ -11,6 +11,7 @@
 #include "milvus1x/names.hpp"
 #include "npy/group_writer.hpp"
 #include "npy/partition_plan.hpp"
+#include "records/summary.hpp"
 #include "task_group.hpp"
 #include "tool_main.hpp"
 
@@ -28,7 +29,7 @@ int run(int argc, char** argv) {
   options.add_options("Conversion")
     ("out", "output directory; groups go to OUT/<collection>/<partition>/<group>/", cxxopts::value<std::string>(), "DIR")
     ("group-size", "largest group payload (vectors + ids), e.g. 512M, 4G; at most 16G", cxxopts::value<std::string>()->default_value("1G"), "SIZE")
-    ("first-group-size", "each collection's first group payload; its groups double from there up to --group-size, so that the first import starts within seconds", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
+    ("first-group-size", "largest payload of each collection's first group (its others go up to --group-size), so that the first import starts within seconds", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("chunk-size", "payload one worker writes at a time; a group's chunks are shared among the workers, so groups finish one after another", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("j,jobs", "chunks written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
@@ -127,43 +128,16 @@ int run(int argc, char** argv) {
   tasks.wait();
   progress.finish();
 
-  uint64_t rows = 0, groups = 0;
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("kind");
-  w.String("summary");
-  w.Key("tool");
-  w.String("mm-npy");
+  records::NpySummary summary;
+  summary.reused_groups = reused;
   for (const auto& [key, t] : totals) {
-    rows += t.rows;
-    groups += t.groups;
+    summary.rows += t.rows;
+    summary.groups += t.groups;
+    summary.partitions.push_back({key.first, key.second, t.rows, t.groups});
   }
-  w.Key("groups");
-  w.Uint64(groups);
-  w.Key("reused_groups");
-  w.Uint64(reused);
-  w.Key("rows");
-  w.Uint64(rows);
-  w.Key("partitions");
-  w.StartArray();
-  for (const auto& [key, t] : totals) {
-    w.StartObject();
-    w.Key("collection");
-    w.String(key.first.c_str(), rapidjson::SizeType(key.first.size()));
-    w.Key("partition");
-    w.String(key.second.c_str(), rapidjson::SizeType(key.second.size()));
-    w.Key("rows");
-    w.Uint64(t.rows);
-    w.Key("groups");
-    w.Uint64(t.groups);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  out.write_line(buffer.GetString());
-  log_info(std::to_string(groups) + " groups (" + std::to_string(reused) + " complete from an earlier run), " +
-           std::to_string(rows) + " rows");
+  out.write_line(records::to_json(summary));
+  log_info(std::to_string(summary.groups) + " groups (" + std::to_string(reused) + " complete from an earlier run), " +
+           std::to_string(summary.rows) + " rows");
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus1x/segment_files.hpp"
+#include "records/summary.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -26,7 +27,7 @@ int run(int argc, char** argv) {
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
   rapidjson::Document record;
-  uint64_t segments = 0, rows = 0, deleted = 0, live = 0, errors = 0;
+  records::ScanSummary t;
   auto warn = [](const std::string& line) { log_warning(line); };
   while (in.next(record)) {
     if (std::string(kind_of(record)) != "segment") {
@@ -41,21 +42,19 @@ int run(int argc, char** argv) {
       if (!keep_going || e.exit_code() != kExitBadData) throw;
       log_error(e.what());
       out.write_line(error_record("mm-scan", e.what(), s.collection, s.segment_id));
-      ++errors;
+      ++t.errors;
       continue;
     }
-    ++segments;
-    rows += s.rows;
-    deleted += s.deleted;
-    live += s.live;
+    ++t.segments;
+    t.rows += s.rows;
+    t.deleted += s.deleted;
+    t.live += s.live;
     out.write_line(to_json(s));
   }
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-scan\",\"segments\":" + std::to_string(segments) +
-                 ",\"rows\":" + std::to_string(rows) + ",\"deleted\":" + std::to_string(deleted) +
-                 ",\"live\":" + std::to_string(live) + ",\"errors\":" + std::to_string(errors) + "}");
-  log_info(std::to_string(segments) + " segments, " + std::to_string(live) + " live rows (" + std::to_string(deleted) +
-           " deleted)" + (errors ? ", " + std::to_string(errors) + " bad segments" : ""));
-  return errors ? kExitBadData : kExitOk;
+  out.write_line(records::to_json(t));
+  log_info(std::to_string(t.segments) + " segments, " + std::to_string(t.live) + " live rows (" +
+           std::to_string(t.deleted) + " deleted)" + (t.errors ? ", " + std::to_string(t.errors) + " bad segments" : ""));
+  return t.errors ? kExitBadData : kExitOk;
 }
 
 }  // namespace

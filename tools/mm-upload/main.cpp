@@ -14,8 +14,9 @@
 #include "manifest.hpp"
 #include "storage/keys.hpp"
 #include "storage/open_store.hpp"
-#include "task_group.hpp"
+#include "records/summary.hpp"
 #include "storage/upload_group.hpp"
+#include "task_group.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -102,14 +103,12 @@ int run(int argc, char** argv) {
         out.write_line(in.line());
         continue;
       }
-      auto group = std::make_shared<rapidjson::Document>();
-      group->CopyFrom(record, group->GetAllocator());
+      auto group = std::make_shared<records::Group>();
+      at_record(in, [&] { *group = records::read_group(record); });
       // For progress only: a group record without rows (hand-written) still uploads.
-      auto rows_field = record.FindMember("rows");
-      const uint64_t rows =
-          rows_field != record.MemberEnd() && rows_field->value.IsUint64() ? rows_field->value.GetUint64() : 0;
+      const uint64_t rows = group->rows.value_or(0);
       accepted = tasks.spawn([&, group, rows] {
-        GroupUpload done = upload_group(*group, *store, prefix, [&](uint64_t n) { progress.add(0, n); });
+        GroupUpload done = upload_group(std::move(*group), *store, prefix, [&](uint64_t n) { progress.add(0, n); });
         progress.add(1, 0, rows);
         out.write_line(done.record);
         groups += 1;
@@ -121,9 +120,7 @@ int run(int argc, char** argv) {
     tasks.wait();
   }
   progress.finish();
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-upload\",\"groups\":" + std::to_string(groups) +
-                 ",\"objects\":" + std::to_string(objects) + ",\"written\":" + std::to_string(written) +
-                 ",\"skipped\":" + std::to_string(objects - written) + ",\"bytes\":" + std::to_string(bytes) + "}");
+  out.write_line(records::to_json(records::UploadSummary{groups, objects, written, bytes}));
   log_info(std::to_string(groups) + " groups, " + std::to_string(objects) + " objects (" + std::to_string(written) +
            " written, " + std::to_string(objects - written) + " already complete)");
   return kExitOk;

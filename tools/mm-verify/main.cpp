@@ -9,6 +9,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus2x/source_check.hpp"
+#include "records/summary.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -17,20 +18,7 @@ using namespace mm::milvus2x;
 namespace {
 
 void write_partition(ManifestWriter& out, const PartitionCheck& p) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("kind"), w.String("verify");
-  w.Key("collection"), w.String(p.collection.c_str());
-  w.Key("partition"), w.String(p.partition.c_str());
-  w.Key("tag"), w.String(p.tag.c_str());
-  w.Key("live_1x"), w.Uint64(p.live);
-  w.Key("before"), w.Int64(p.before);
-  w.Key("rows_2x");
-  if (p.rows < 0) w.Null(); else w.Int64(p.rows);
-  w.Key("ok"), w.Bool(p.ok());
-  w.EndObject();
-  out.write_line(buffer.GetString());
+  out.write_line(records::to_json(records::VerifyPartition{p.collection, p.partition, p.tag, p.live, p.before, p.rows, p.ok()}));
 }
 
 int run(int argc, char** argv) {
@@ -81,9 +69,7 @@ int run(int argc, char** argv) {
   if (partitions.empty())
     problems.push_back(in.where() + ": no collection or partition records, so nothing was verified (give mm-verify what mm-meta | mm-scan print)");
   const bool ok = problems.empty() && matching == partitions.size();
-  out.write_line("{\"kind\":\"summary\",\"tool\":\"mm-verify\",\"ok\":" + std::string(ok ? "true" : "false") +
-                 ",\"partitions\":" + std::to_string(partitions.size()) + ",\"partitions_ok\":" + std::to_string(matching) +
-                 ",\"live_1x\":" + std::to_string(live) + ",\"sampled\":" + std::to_string(sampled) + "}");
+  out.write_line(records::to_json(records::VerifySummary{ok, partitions.size(), matching, live, sampled}));
   if (partitions.empty()) bad_data(problems.back());
   if (!ok && problems.empty()) problems.push_back(std::to_string(partitions.size() - matching) + " partitions do not match");
   if (!problems.empty())

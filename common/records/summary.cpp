@@ -1,0 +1,164 @@
+#include "records/summary.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace mm::records {
+namespace {
+
+// Builds one record: a field at a time, in the order they are given.
+class Record {
+ public:
+  // kind, then tool for a summary
+  explicit Record(const char* kind, const char* tool = nullptr) {
+    w_.StartObject();
+    text("kind", kind);
+    if (tool) text("tool", tool);
+  }
+  Record(const Record&) = delete;
+  Record& operator=(const Record&) = delete;
+  Record& text(const char* key, const std::string& value) {
+    w_.Key(key);
+    w_.String(value.c_str(), rapidjson::SizeType(value.size()));
+    return *this;
+  }
+  Record& count(const char* key, uint64_t value) {
+    w_.Key(key);
+    w_.Uint64(value);
+    return *this;
+  }
+  Record& integer(const char* key, int64_t value) {
+    w_.Key(key);
+    w_.Int64(value);
+    return *this;
+  }
+  Record& flag(const char* key, bool value) {
+    w_.Key(key);
+    w_.Bool(value);
+    return *this;
+  }
+  Record& null(const char* key) {
+    w_.Key(key);
+    w_.Null();
+    return *this;
+  }
+  // An array of objects, each written by `item(Record&, element)` between its braces.
+  template <typename List, typename Item>
+  Record& array(const char* key, const List& list, Item item) {
+    w_.Key(key);
+    w_.StartArray();
+    for (const auto& element : list) {
+      w_.StartObject();
+      item(*this, element);
+      w_.EndObject();
+    }
+    w_.EndArray();
+    return *this;
+  }
+  std::string done() {
+    w_.EndObject();
+    return std::string(buffer_.GetString(), buffer_.GetSize());
+  }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_{buffer_};
+};
+
+}  // namespace
+
+std::string to_json(const ScanSummary& s) {
+  return Record("summary", "mm-scan")
+      .count("segments", s.segments)
+      .count("rows", s.rows)
+      .count("deleted", s.deleted)
+      .count("live", s.live)
+      .count("errors", s.errors)
+      .done();
+}
+
+std::string to_json(const FetchSummary& s) {
+  return Record("summary", "mm-fetch")
+      .count("segments", s.segments)
+      .count("objects", s.objects)
+      .count("downloaded", s.downloaded)
+      .count("skipped", s.objects - s.downloaded)
+      .count("bytes", s.bytes)
+      .count("errors", s.errors)
+      .done();
+}
+
+std::string to_json(const NpySummary& s) {
+  return Record("summary", "mm-npy")
+      .count("groups", s.groups)
+      .count("reused_groups", s.reused_groups)
+      .count("rows", s.rows)
+      .array("partitions", s.partitions,
+             [](Record& r, const NpyPartition& p) {
+               r.text("collection", p.collection).text("partition", p.partition).count("rows", p.rows).count("groups", p.groups);
+             })
+      .done();
+}
+
+std::string to_json(const UploadSummary& s) {
+  return Record("summary", "mm-upload")
+      .count("groups", s.groups)
+      .count("objects", s.objects)
+      .count("written", s.written)
+      .count("skipped", s.objects - s.written)
+      .count("bytes", s.bytes)
+      .done();
+}
+
+std::string to_json(const BulkinsertSummary& s) {
+  int64_t leftover = 0;
+  for (const auto& p : s.partitions) leftover += p.leftover;
+  return Record("summary", "mm-bulkinsert")
+      .text("server", s.server)
+      .text("server_version", s.server_version)
+      .count("imported_groups", s.imported_groups)
+      .count("imported_rows", s.imported_rows)
+      .count("resumed_groups", s.resumed_groups)
+      .count("resumed_rows", s.resumed_rows)
+      .count("resubmitted_groups", s.resubmitted_groups)
+      .count("reconciled_groups", s.reconciled_groups)
+      .count("reconciled_rows", s.reconciled_rows)
+      .count("earlier_groups", s.earlier_groups)
+      .count("earlier_rows", s.earlier_rows)
+      .integer("leftover_rows", leftover)
+      .array("partitions", s.partitions,
+             [](Record& r, const BulkinsertPartition& p) {
+               r.text("collection", p.collection)
+                   .text("partition", p.partition)
+                   .integer("baseline", p.baseline)
+                   .integer("imported", p.imported)
+                   .count("imported_this_run", p.imported_this_run)
+                   .integer("rows", p.rows)
+                   .integer("leftover", p.leftover)
+                   .integer("visible", p.visible)
+                   .flag("ok", p.ok);
+             })
+      .done();
+}
+
+std::string to_json(const VerifySummary& s) {
+  return Record("summary", "mm-verify")
+      .flag("ok", s.ok)
+      .count("partitions", s.partitions)
+      .count("partitions_ok", s.partitions_ok)
+      .count("live_1x", s.live_1x)
+      .count("sampled", s.sampled)
+      .done();
+}
+
+std::string to_json(const VerifyPartition& v) {
+  Record r("verify");
+  r.text("collection", v.collection).text("partition", v.partition).text("tag", v.tag).count("live_1x", v.live_1x).integer("before", v.before);
+  if (v.rows_2x < 0)
+    r.null("rows_2x");
+  else
+    r.integer("rows_2x", v.rows_2x);
+  return r.flag("ok", v.ok).done();
+}
+
+}  // namespace mm::records
