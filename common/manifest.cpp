@@ -55,8 +55,6 @@ void ManifestWriter::write_line(const std::string& json) {
   if (std::fflush(stdout) != 0) fail_errno("stdout", "cannot write manifest", errno);
 }
 
-void ManifestWriter::write(const rapidjson::Value& record) { write_line(to_json(record)); }
-
 std::string to_json(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
@@ -144,25 +142,6 @@ uint64_t get_uint(const rapidjson::Value& record, const char* field) {
     bad_data(std::string(kind_of(record)) + " record: field \"" + field +
              "\" missing or not a non-negative integer");
   return it->value.GetUint64();
-}
-
-std::string error_record(const std::string& tool, const std::string& message, const std::string& collection,
-                         const std::string& segment_id) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("kind");
-  w.String("error");
-  w.Key("tool");
-  w.String(tool.c_str());
-  w.Key("collection");
-  w.String(collection.c_str());
-  w.Key("segment_id");
-  w.String(segment_id.c_str());
-  w.Key("message");
-  w.String(message.c_str());
-  w.EndObject();
-  return buffer.GetString();
 }
 
 }  // namespace mm

@@ -54,7 +54,6 @@ void at_record(const ManifestReader& in, Work&& work) {
 class ManifestWriter {
  public:
   void write_line(const std::string& json);
-  void write(const rapidjson::Value& record);
 
  private:
   std::mutex mutex_;
@@ -75,9 +74,5 @@ std::string get_string(const rapidjson::Value& record, const char* field);
 std::string get_string_or(const rapidjson::Value& record, const char* field, const std::string& fallback);
 int64_t get_int(const rapidjson::Value& record, const char* field);
 uint64_t get_uint(const rapidjson::Value& record, const char* field);
-
-// An "error" record, for --keep-going runs.
-std::string error_record(const std::string& tool, const std::string& message,
-                         const std::string& collection, const std::string& segment_id);
 
 }  // namespace mm

@@ -123,17 +123,7 @@ struct Catalog {
 Catalog select_catalog(const MetaRows& rows, const std::vector<std::string>& only,
                        const std::function<void(const std::string&)>& note);
 
-// Manifest records.
-void write_record(JsonWriter& w, const Collection& c);
-void write_record(JsonWriter& w, const Partition& p);
-void write_record(JsonWriter& w, const Segment& s);
-std::string to_json(const Collection& c);
-std::string to_json(const Partition& p);
-std::string to_json(const Segment& s);
-// A segment record of a manifest, checked: ids safe in paths (decimal segment_id, table_id a
-// decimal or a collection name), names valid UTF-8, dim in range, and for a scanned record
-// deleted <= rows and live == rows - deleted. Errors are kExitBadData and start with
-// "segment record: "; the caller adds the manifest's FILE:LINE.
-Segment segment_from_record(const rapidjson::Value& record);
+// A data file of this type is live (raw, to be indexed, backup, or -1 for "any" in meta.json).
+bool is_live_file_type(int64_t file_type);
 
 }  // namespace mm::milvus1x

@@ -149,31 +149,4 @@ std::string describe(const UnflushedChanges& c) {
   return text + (c.flush_lsn >= 0 ? " past flush_lsn " + std::to_string(c.flush_lsn) : "");
 }
 
-std::string to_json(const UnflushedChanges& c, const std::string& wal_dir) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto text = [&](const char* name, const std::string& value) {
-    w.Key(name);
-    w.String(value.c_str(), rapidjson::SizeType(value.size()));
-  };
-  w.StartObject();
-  text("kind", "unflushed");
-  text("collection", c.collection);
-  text("tag", c.tag);
-  text("wal", wal_dir);
-  for (const auto& [name, value] : {std::pair<const char*, uint64_t>{"insert_records", c.insert_records},
-                                    {"insert_rows", c.insert_rows},
-                                    {"delete_records", c.delete_records},
-                                    {"delete_ids", c.delete_ids}}) {
-    w.Key(name);
-    w.Uint64(value);
-  }
-  if (c.flush_lsn >= 0) {
-    w.Key("flush_lsn");
-    w.Int64(c.flush_lsn);
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 }  // namespace mm::milvus1x

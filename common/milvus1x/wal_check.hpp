@@ -34,9 +34,6 @@ struct WalCheck {
 // a record header, is a kExitBadData error naming the file and the offset.
 WalCheck check_wal(const std::string& dir, const MetaRows& rows, const Catalog& catalog);
 
-// The manifest's "unflushed" record (mm-manifest(5)): changes a user chose to leave behind.
-std::string to_json(const UnflushedChanges& changes, const std::string& wal_dir);
-
 // "collection c, partition tag "t": 2 insert records (300 rows), 1 delete record (5 ids) past flush_lsn 42"
 std::string describe(const UnflushedChanges& changes);
 

@@ -8,6 +8,7 @@
 #include "manifest.hpp"
 #include "milvus2x/sample_check.hpp"
 #include "milvus2x/schema_check.hpp"
+#include "records/catalog.hpp"
 
 namespace mm::milvus2x {
 
@@ -23,7 +24,7 @@ void SourceChecker::consume(const rapidjson::Value& record) {
   } else if (kind == "partition") {
     partitions_.push_back({get_string(record, "collection"), get_string(record, "partition"), get_string(record, "tag"), 0, 0, -1});
   } else if (kind == "segment") {
-    auto segment = milvus1x::segment_from_record(record);
+    auto segment = records::read_segment(record);
     if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
     auto part = std::find_if(partitions_.begin(), partitions_.end(), [&](const PartitionCheck& p) {
       return p.collection == segment.collection && p.partition == segment.partition;

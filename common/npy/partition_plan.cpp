@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "manifest.hpp"
+#include "records/catalog.hpp"
 
 namespace mm::npy {
 
@@ -22,7 +23,7 @@ void PlanTally::add(const rapidjson::Value& record) {
   } else if (kind == "partition") {
     entry(get_string(record, "collection"), get_string(record, "partition"), get_string(record, "tag"));
   } else if (kind == "segment") {
-    const auto segment = milvus1x::segment_from_record(record);
+    const auto segment = records::read_segment(record);
     if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
     auto& p = entry(segment.collection, segment.partition, segment.tag);
     ++p.segments;
@@ -37,30 +38,6 @@ std::vector<PartitionPlan> PlanTally::finish() {
   std::vector<PartitionPlan> out;
   for (auto& [key, plan] : partitions_) out.push_back(plan);
   return out;
-}
-
-std::string to_json(const PartitionPlan& p) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto text = [&](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.c_str(), rapidjson::SizeType(value.size()));
-  };
-  auto number = [&](const char* key, uint64_t value) {
-    w.Key(key);
-    w.Uint64(value);
-  };
-  w.StartObject();
-  text("kind", "plan");
-  text("collection", p.collection);
-  text("partition", p.partition);
-  text("tag", p.tag);
-  number("segments", p.segments);
-  number("live", p.live);
-  number("bytes", p.bytes);
-  number("groups", p.groups);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace mm::npy

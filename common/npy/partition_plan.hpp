@@ -10,13 +10,11 @@
 #include <rapidjson/document.h>
 
 #include "npy/group_plan.hpp"
+#include "records/plan.hpp"
 
 namespace mm::npy {
 
-struct PartitionPlan {
-  std::string collection, partition, tag;
-  uint64_t segments = 0, live = 0, bytes = 0, groups = 0;  // bytes: vectors and ids
-};
+using records::PartitionPlan;
 
 class PlanTally {
  public:
@@ -34,8 +32,5 @@ class PlanTally {
   GroupPlanner planner_;
   std::map<std::pair<std::string, std::string>, PartitionPlan> partitions_;
 };
-
-// {"kind":"plan","collection":...,"partition":...,"tag":...,"segments":..,"live":..,"bytes":..,"groups":..}
-std::string to_json(const PartitionPlan& plan);
 
 }  // namespace mm::npy

@@ -1,4 +1,4 @@
-// A manifest as mm-npy consumes it: ManifestReader, kind_of, segment_from_record, and the group
+// A manifest as mm-npy consumes it: ManifestReader, kind_of, records::read_segment, and the group
 // planner (GroupPlanner) over the scanned segments, with a small and the default group size (and
 // the default first group size). The
 // records pass through to_json as mm-scan writes them back. The harness works in its scratch
@@ -11,6 +11,7 @@
 #include "manifest.hpp"
 #include "milvus1x/catalog.hpp"
 #include "npy/group_plan.hpp"
+#include "records/catalog.hpp"
 
 namespace {
 
@@ -36,8 +37,8 @@ void plan(const std::string& path, uint64_t group_bytes) {
   uint64_t groups = 0;
   while (in.next(record)) {
     if (std::string(mm::kind_of(record)) != "segment") continue;
-    auto segment = mm::milvus1x::segment_from_record(record);
-    (void)mm::milvus1x::to_json(segment);
+    auto segment = mm::records::read_segment(record);
+    (void)mm::records::to_json(segment);
     if (!segment.scanned) continue;  // mm-npy refuses it with one line
     groups += planner.add(segment).size();
   }

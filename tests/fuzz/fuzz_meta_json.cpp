@@ -2,6 +2,7 @@
 // rules (select_catalog) and the records mm-meta prints.
 #include "fuzz_common.hpp"
 #include "milvus1x/meta_readers.hpp"
+#include "records/catalog.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mm::fuzz::quiet();
@@ -10,9 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mm::fuzz::expect_refusal_only([&] {
     auto rows = mm::milvus1x::read_meta_json(path);
     auto catalog = mm::milvus1x::select_catalog(rows, {}, [](const std::string&) {});
-    for (const auto& c : catalog.collections) (void)mm::milvus1x::to_json(c);
-    for (const auto& p : catalog.partitions) (void)mm::milvus1x::to_json(p);
-    for (const auto& s : catalog.segments) (void)mm::milvus1x::to_json(s);
+    for (const auto& c : catalog.collections) (void)mm::records::to_json(c);
+    for (const auto& p : catalog.partitions) (void)mm::records::to_json(p);
+    for (const auto& s : catalog.segments) (void)mm::records::to_json(s);
   });
   return 0;
 }

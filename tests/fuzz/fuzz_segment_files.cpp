@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   s.segment_id = "1614924431171826000";
   s.vector = (h[0] & 1) ? mm::milvus1x::VectorKind::Binary : mm::milvus1x::VectorKind::Float;
   s.file_type = int(h[1] % 10) - 1;
-  // A dim segment_from_record accepts (1 to 32768, binary a multiple of 8): scan_segment trusts it.
+  // A dim records::read_segment accepts (1 to 32768, binary a multiple of 8): scan_segment trusts it.
   s.dim = 1 + int(u16(2) % 32768);
   if (s.vector == mm::milvus1x::VectorKind::Binary) s.dim = std::max(8, s.dim / 8 * 8);
   s.row_count = i64(4);

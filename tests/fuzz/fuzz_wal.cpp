@@ -4,6 +4,7 @@
 // table's flush_lsn.
 #include "fuzz_common.hpp"
 #include "milvus1x/wal_check.hpp"
+#include "records/catalog.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mm::fuzz::quiet();
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         mm::fuzz::require(false, "an unflushed entry of a table that is not live");
       mm::fuzz::require(int64_t(u.last_lsn) > (partition ? 1000 : 100), "an unflushed entry at or before flush_lsn");
       (void)describe(u);
-      (void)to_json(u, dir);
+      (void)mm::records::to_json(u, dir);
     }
   });
   return 0;

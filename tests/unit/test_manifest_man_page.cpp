@@ -1,5 +1,5 @@
-// man/mm-manifest.5 against the records the code writes: every field of the group, summary and
-// verify records is documented in its section, and the page documents no field they lack.
+// man/mm-manifest.5 against the records the code writes: every field of the group, summary, verify,
+// error, plan, store, unflushed and catalog records is documented in its section, and the page documents no field they lack.
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -8,7 +8,11 @@
 #include <string>
 
 #include "manifest.hpp"
+#include "records/catalog.hpp"
+#include "records/error.hpp"
 #include "records/group.hpp"
+#include "records/plan.hpp"
+#include "records/store.hpp"
 #include "records/summary.hpp"
 
 using namespace mm::records;
@@ -80,7 +84,7 @@ BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_group_record_exactly) {
   BOOST_TEST(documented(text) == written);
 }
 
-BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_every_summary_and_verify_record_exactly) {
+BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_every_summary_verify_and_error_record_exactly) {
   const std::string page = man_page();
   check_summary(page, "mm\\-scan", to_json(ScanSummary{}));
   check_summary(page, "mm\\-fetch", to_json(FetchSummary{}));
@@ -90,5 +94,24 @@ BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_every_summary_and_verify_record_exa
   bulk.partitions.push_back({"c", "p", 0, 0, 0, 0, 0, 0, true});
   check_summary(page, "mm\\-bulkinsert", to_json(bulk));
   check_summary(page, "mm\\-verify", to_json(VerifySummary{}));
-  BOOST_TEST(documented(section(page, ".SS verify", {".SS"})) == fields(to_json(VerifyPartition{})));
+  BOOST_TEST(documented(section(page, ".SS verify", {".SS", ".SH"})) == fields(to_json(VerifyPartition{})));
+  BOOST_TEST(documented(section(page, ".SS error", {".SS", ".SH"})) == fields(to_json(ErrorRecord{})));
+}
+
+BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_catalog_records_exactly) {
+  const std::string page = man_page();
+  BOOST_TEST(documented(section(page, ".SS collection", {".SS", ".SH"})) == fields(to_json(mm::milvus1x::Collection{})));
+  BOOST_TEST(documented(section(page, ".SS partition", {".SS", ".SH"})) == fields(to_json(mm::milvus1x::Partition{})));
+  mm::milvus1x::Segment scanned;
+  scanned.scanned = true;  // the fields mm-scan adds too
+  BOOST_TEST(documented(section(page, ".SS segment", {".SS", ".SH"})) == fields(to_json(scanned)));
+}
+
+BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_plan_store_and_unflushed_records_exactly) {
+  const std::string page = man_page();
+  BOOST_TEST(documented(section(page, ".SS plan", {".SS", ".SH"})) == fields(to_json(PartitionPlan{})));
+  BOOST_TEST(documented(section(page, ".SS store", {".SS", ".SH"})) == fields(to_json(StoreRecord{"", "{}"})));
+  mm::milvus1x::UnflushedChanges unflushed;
+  unflushed.flush_lsn = 1;  // written only when known
+  BOOST_TEST(documented(section(page, ".SS unflushed", {".SS", ".SH"})) == fields(to_json(unflushed, "/wal")));
 }

@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "manifest.hpp"
+#include "records/error.hpp"
 #include "records/group.hpp"
 #include "records/summary.hpp"
 
@@ -72,6 +73,8 @@ BOOST_AUTO_TEST_CASE(summaries_escape_names_and_keep_their_field_order) {
              R"({"kind":"summary","tool":"mm-upload","groups":3,"objects":6,"written":4,"skipped":2,"bytes":100})");
   BOOST_TEST(to_json(VerifyPartition{"c", "p", "", 5, 0, -1, false}) ==
              R"({"kind":"verify","collection":"c","partition":"p","tag":"","live_1x":5,"before":0,"rows_2x":null,"ok":false})");
+  BOOST_TEST(to_json(ErrorRecord{"mm-scan", "c", "7", "bad \"x\"\n"}) ==
+             R"({"kind":"error","tool":"mm-scan","collection":"c","segment_id":"7","message":"bad \"x\"\n"})");
   BulkinsertSummary bulk{"h:1", "v2.3.5", 1, 2, 0, 0, 0, 0, 0, 0, 0, {{"c", "p", 0, 2, 2, 3, 1, 2, true}}};
   BOOST_TEST(to_json(bulk).find(R"("earlier_rows":0,"leftover_rows":1,"partitions":[{"collection":"c")") != std::string::npos);
 }

@@ -11,6 +11,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "ordered_output.hpp"
+#include "records/error.hpp"
 #include "records/summary.hpp"
 #include "storage/keys.hpp"
 #include "storage/segment_fetch.hpp"
@@ -61,7 +62,7 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
-        out.complete(slot, error_record("mm-fetch", e.what(), collection, segment_id));
+        out.complete(slot, records::to_json(records::ErrorRecord{"mm-fetch", collection, segment_id, e.what()}));
         totals.errors += 1;
         return;
       }

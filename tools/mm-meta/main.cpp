@@ -9,6 +9,7 @@
 #include "manifest.hpp"
 #include "milvus1x/meta_readers.hpp"
 #include "milvus1x/wal_check.hpp"
+#include "records/catalog.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -64,7 +65,7 @@ void check_unflushed(const std::string& dir, const MetaRows& rows, const Catalog
     bad_data("WAL " + dir + " holds changes not in the segment files" + why + ": " + list +
              "; start Milvus 1.x, let it flush (or call flush), stop it cleanly and migrate again, or pass --ignore-unflushed to migrate without them");
   log_warning("WAL " + dir + ": migrating without changes not in the segment files (--ignore-unflushed)" + why + ": " + list);
-  for (const auto& c : wal.unflushed) out.write_line(to_json(c, dir));
+  for (const auto& c : wal.unflushed) out.write_line(records::to_json(c, dir));
 }
 
 int run(int argc, char** argv) {
@@ -103,11 +104,11 @@ int run(int argc, char** argv) {
   if (result.count("wal")) check_unflushed(result["wal"].as<std::string>(), rows, catalog, result.count("ignore-unflushed") > 0, out);
   if (result.count("export-json")) write_meta_json(catalog, result["export-json"].as<std::string>());
   for (const auto& c : catalog.collections) {
-    out.write_line(to_json(c));
+    out.write_line(records::to_json(c));
     for (const auto& p : catalog.partitions)
-      if (p.collection == c.name) out.write_line(to_json(p));
+      if (p.collection == c.name) out.write_line(records::to_json(p));
     for (const auto& s : catalog.segments)
-      if (s.collection == c.name) out.write_line(to_json(s));
+      if (s.collection == c.name) out.write_line(records::to_json(s));
   }
   log_info(std::to_string(catalog.collections.size()) + " collections, " + std::to_string(catalog.partitions.size()) +
            " partitions, " + std::to_string(catalog.segments.size()) + " segments");

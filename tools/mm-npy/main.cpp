@@ -11,6 +11,7 @@
 #include "milvus1x/names.hpp"
 #include "npy/group_writer.hpp"
 #include "npy/partition_plan.hpp"
+#include "records/catalog.hpp"
 #include "records/summary.hpp"
 #include "task_group.hpp"
 #include "tool_main.hpp"
@@ -51,7 +52,7 @@ int run(int argc, char** argv) {
     PlanTally tally(group_bytes, first_group_bytes);
     rapidjson::Document record;
     while (in.next(record)) at_record(in, [&] { tally.add(record); });
-    for (const auto& plan : tally.finish()) out.write_line(to_json(plan));
+    for (const auto& plan : tally.finish()) out.write_line(records::to_json(plan));
     return kExitOk;
   }
   if (!result.count("out")) bad_usage("--out DIR is required");
@@ -119,7 +120,7 @@ int run(int argc, char** argv) {
       continue;
     }
     at_record(in, [&] {
-      auto segment = milvus1x::segment_from_record(record);
+      auto segment = records::read_segment(record);
       if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
       ok = submit(planner.add(segment));
     });

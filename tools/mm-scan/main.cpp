@@ -4,6 +4,8 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus1x/segment_files.hpp"
+#include "records/catalog.hpp"
+#include "records/error.hpp"
 #include "records/summary.hpp"
 #include "tool_main.hpp"
 
@@ -35,13 +37,13 @@ int run(int argc, char** argv) {
       continue;
     }
     Segment s;
-    at_record(in, [&] { s = segment_from_record(record); });
+    at_record(in, [&] { s = records::read_segment(record); });
     try {
       scan_segment(s, roots, warn);
     } catch (const Error& e) {
       if (!keep_going || e.exit_code() != kExitBadData) throw;
       log_error(e.what());
-      out.write_line(error_record("mm-scan", e.what(), s.collection, s.segment_id));
+      out.write_line(records::to_json(records::ErrorRecord{"mm-scan", s.collection, s.segment_id, e.what()}));
       ++t.errors;
       continue;
     }
@@ -49,7 +51,7 @@ int run(int argc, char** argv) {
     t.rows += s.rows;
     t.deleted += s.deleted;
     t.live += s.live;
-    out.write_line(to_json(s));
+    out.write_line(records::to_json(s));
   }
   out.write_line(records::to_json(t));
   log_info(std::to_string(t.segments) + " segments, " + std::to_string(t.live) + " live rows (" +

@@ -14,6 +14,7 @@
 #include "manifest.hpp"
 #include "storage/keys.hpp"
 #include "storage/open_store.hpp"
+#include "records/store.hpp"
 #include "records/summary.hpp"
 #include "storage/upload_group.hpp"
 #include "task_group.hpp"
@@ -37,17 +38,8 @@ StoreSpec store_spec(const std::string& backend, const cxxopts::ParseResult& res
 std::string store_record(const StoreSpec& spec, const std::string& prefix) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("kind");
-  w.String("store");
-  w.Key("tool");
-  w.String("mm-upload");
-  w.Key("prefix");
-  w.String(prefix.c_str(), rapidjson::SizeType(prefix.size()));
-  w.Key("store");
   write_store_spec(w, spec);
-  w.EndObject();
-  return buffer.GetString();
+  return records::to_json(records::StoreRecord{prefix, std::string(buffer.GetString(), buffer.GetSize())});
 }
 
 int run(int argc, char** argv) {

@@ -1,0 +1,15 @@
+// The plan record (man/mm-manifest.5): what mm-npy --plan counts for one 1.x partition.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace mm::records {
+
+struct PartitionPlan {
+  std::string collection, partition, tag;
+  uint64_t segments = 0, live = 0, bytes = 0, groups = 0;  // bytes: vectors and ids
+};
+
+std::string to_json(const PartitionPlan& plan);
+
+}  // namespace mm::records
