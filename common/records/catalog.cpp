@@ -2,92 +2,65 @@
 
 #include "errors.hpp"
 #include "milvus1x/names.hpp"
+#include "records/record_builder.hpp"
 
 namespace mm::records {
 
 using namespace milvus1x;
 
-namespace {
-void key_string(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), rapidjson::SizeType(value.size()));
-}
-void key_int(JsonWriter& w, const char* key, int64_t value) {
-  w.Key(key);
-  w.Int64(value);
-}
-
-void write_record(JsonWriter& w, const Collection& c) {
-  w.StartObject();
-  key_string(w, "kind", "collection");
-  key_string(w, "collection", c.name);
-  key_int(w, "dim", c.dim);
-  key_string(w, "vector", vector_kind_name(c.vector));
-  key_int(w, "metric", c.metric);
-  key_string(w, "metric_name", metric_name(c.metric));
-  key_int(w, "index_type", c.engine_type);
-  key_string(w, "index_name", engine_name(c.engine_type));
-  w.Key("index_params");
+std::string to_json(const Collection& c) {
+  Record r("collection");
+  r.text("collection", c.name)
+      .integer("dim", c.dim)
+      .text("vector", vector_kind_name(c.vector))
+      .integer("metric", c.metric)
+      .text("metric_name", metric_name(c.metric))
+      .integer("index_type", c.engine_type)
+      .text("index_name", engine_name(c.engine_type));
+  // 1.x keeps its index parameters as JSON text: an object when it parses as one
   rapidjson::Document params;
   if (parse_json(params, c.index_params) && params.IsObject())
-    params.Accept(w);
+    r.raw_object("index_params", mm::to_json(params));
   else
-    w.String(c.index_params.c_str());
-  key_int(w, "index_file_size", c.index_file_size);
-  key_int(w, "id_flag", c.flag);
-  key_int(w, "created_on", c.created_on);
-  key_string(w, "version", c.version);
-  w.EndObject();
+    r.text("index_params", c.index_params);
+  return r.integer("index_file_size", c.index_file_size)
+      .integer("id_flag", c.flag)
+      .integer("created_on", c.created_on)
+      .text("version", c.version)
+      .done();
 }
 
-void write_record(JsonWriter& w, const Partition& p) {
-  w.StartObject();
-  key_string(w, "kind", "partition");
-  key_string(w, "collection", p.collection);
-  key_string(w, "partition", p.name);
-  key_string(w, "tag", p.tag);
-  key_string(w, "table_id", p.table_id);
-  w.EndObject();
+std::string to_json(const Partition& p) {
+  return Record("partition")
+      .text("collection", p.collection)
+      .text("partition", p.name)
+      .text("tag", p.tag)
+      .text("table_id", p.table_id)
+      .done();
 }
 
-void write_record(JsonWriter& w, const Segment& s) {
-  w.StartObject();
-  key_string(w, "kind", "segment");
-  key_string(w, "collection", s.collection);
-  key_string(w, "partition", s.partition);
-  key_string(w, "tag", s.tag);
-  key_string(w, "table_id", s.table_id);
-  key_string(w, "segment_id", s.segment_id);
-  key_int(w, "file_type", s.file_type);
-  key_int(w, "row_count", s.row_count);
-  key_int(w, "file_size", s.file_size);
-  key_int(w, "dim", s.dim);
-  key_string(w, "vector", vector_kind_name(s.vector));
-  if (s.scanned) {
-    key_string(w, "dir", s.dir);
-    key_string(w, "rv", s.rv);
-    key_string(w, "uid", s.uid);
-    key_string(w, "deleted_docs", s.deleted_docs);
-    key_int(w, "rows", int64_t(s.rows));
-    key_int(w, "deleted", int64_t(s.deleted));
-    key_int(w, "live", int64_t(s.live));
-  }
-  w.EndObject();
+std::string to_json(const Segment& s) {
+  Record r("segment");
+  r.text("collection", s.collection)
+      .text("partition", s.partition)
+      .text("tag", s.tag)
+      .text("table_id", s.table_id)
+      .text("segment_id", s.segment_id)
+      .integer("file_type", s.file_type)
+      .integer("row_count", s.row_count)
+      .integer("file_size", s.file_size)
+      .integer("dim", s.dim)
+      .text("vector", vector_kind_name(s.vector));
+  if (s.scanned)  // what mm-scan adds
+    r.text("dir", s.dir)
+        .text("rv", s.rv)
+        .text("uid", s.uid)
+        .text("deleted_docs", s.deleted_docs)
+        .integer("rows", int64_t(s.rows))
+        .integer("deleted", int64_t(s.deleted))
+        .integer("live", int64_t(s.live));
+  return r.done();
 }
-
-template <typename T>
-std::string record_json(const T& value) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  write_record(w, value);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-}  // namespace
-
-std::string to_json(const Collection& c) { return record_json(c); }
-std::string to_json(const Partition& p) { return record_json(p); }
-std::string to_json(const Segment& s) { return record_json(s); }
 
 Segment read_segment(const rapidjson::Value& r) {
   // get_string() and friends name the field in their errors as "segment record: field ...".
@@ -138,30 +111,16 @@ Segment read_segment(const rapidjson::Value& r) {
 }
 
 std::string to_json(const UnflushedChanges& c, const std::string& wal_dir) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto text = [&](const char* name, const std::string& value) {
-    w.Key(name);
-    w.String(value.c_str(), rapidjson::SizeType(value.size()));
-  };
-  w.StartObject();
-  text("kind", "unflushed");
-  text("collection", c.collection);
-  text("tag", c.tag);
-  text("wal", wal_dir);
-  for (const auto& [name, value] : {std::pair<const char*, uint64_t>{"insert_records", c.insert_records},
-                                    {"insert_rows", c.insert_rows},
-                                    {"delete_records", c.delete_records},
-                                    {"delete_ids", c.delete_ids}}) {
-    w.Key(name);
-    w.Uint64(value);
-  }
-  if (c.flush_lsn >= 0) {
-    w.Key("flush_lsn");
-    w.Int64(c.flush_lsn);
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  Record r("unflushed");
+  r.text("collection", c.collection)
+      .text("tag", c.tag)
+      .text("wal", wal_dir)
+      .count("insert_records", c.insert_records)
+      .count("insert_rows", c.insert_rows)
+      .count("delete_records", c.delete_records)
+      .count("delete_ids", c.delete_ids);
+  if (c.flush_lsn >= 0) r.integer("flush_lsn", c.flush_lsn);
+  return r.done();
 }
 
 }  // namespace mm::records

@@ -1,5 +1,5 @@
 // Builds one JSON record a field at a time, in the order the fields are given, strings escaped:
-// the writer behind the summary, verify, error, plan and store records.
+// the writer behind every record but the group (common/records/).
 #pragma once
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
