@@ -10,12 +10,11 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
-#include "ordered_output.hpp"
+#include "record_filter.hpp"
 #include "records/error.hpp"
 #include "records/summary.hpp"
 #include "storage/keys.hpp"
 #include "storage/segment_fetch.hpp"
-#include "task_group.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -34,27 +33,11 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
                     bool keep_going, Totals& totals) {
   ManifestReader in(manifest);
   ManifestWriter writer;
-  OrderedOutput out(writer);
   Progress progress("fetched", 0, 0);
-  TaskGroup tasks(jobs);
-  rapidjson::Document record;
-  bool accepted = true;
-  while (accepted && in.next(record)) {
-    const uint64_t slot = out.reserve();
-    if (std::string(kind_of(record)) != "segment") {
-      out.complete(slot, in.line());
-      continue;
-    }
-    const std::string line = in.line(), where = in.where();
+  run_filter(in, writer, {"segment", jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWork {
     const std::string collection = get_string_or(record, "collection", "");
-    std::string table_id, segment_id;
-    try {
-      table_id = get_string(record, "table_id");
-      segment_id = get_string(record, "segment_id");
-    } catch (const Error& e) {
-      bad_data(where + ": " + e.what());
-    }
-    accepted = tasks.spawn([&, slot, line, collection, table_id, segment_id] {
+    const std::string table_id = get_string(record, "table_id"), segment_id = get_string(record, "segment_id");
+    return [&, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
         done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); },
@@ -62,19 +45,17 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
       } catch (const Error& e) {
         if (!keep_going || e.exit_code() != kExitBadData) throw;
         log_error(e.what());
-        out.complete(slot, records::to_json(records::ErrorRecord{"mm-fetch", collection, segment_id, e.what()}));
         totals.errors += 1;
-        return;
+        return records::to_json(records::ErrorRecord{"mm-fetch", collection, segment_id, e.what()});
       }
       progress.add(1, 0);
-      out.complete(slot, line);
       totals.segments += 1;
       totals.objects += done.objects;
       totals.downloaded += done.downloaded;
       totals.bytes += done.bytes;
-    });
-  }
-  tasks.wait();
+      return line;
+    };
+  });
   progress.finish();
   writer.write_line(records::to_json(
       records::FetchSummary{totals.segments, totals.objects, totals.downloaded, totals.bytes, totals.errors}));

@@ -4,6 +4,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus1x/segment_files.hpp"
+#include "record_filter.hpp"
 #include "records/catalog.hpp"
 #include "records/error.hpp"
 #include "records/summary.hpp"
@@ -28,31 +29,25 @@ int run(int argc, char** argv) {
 
   ManifestReader in(result["manifest"].as<std::string>());
   ManifestWriter out;
-  rapidjson::Document record;
   records::ScanSummary t;
   auto warn = [](const std::string& line) { log_warning(line); };
-  while (in.next(record)) {
-    if (std::string(kind_of(record)) != "segment") {
-      out.write_line(in.line());
-      continue;
-    }
-    Segment s;
-    at_record(in, [&] { s = records::read_segment(record); });
-    try {
-      scan_segment(s, roots, warn);
-    } catch (const Error& e) {
-      if (!keep_going || e.exit_code() != kExitBadData) throw;
-      log_error(e.what());
-      out.write_line(records::to_json(records::ErrorRecord{"mm-scan", s.collection, s.segment_id, e.what()}));
-      ++t.errors;
-      continue;
-    }
-    ++t.segments;
-    t.rows += s.rows;
-    t.deleted += s.deleted;
-    t.live += s.live;
-    out.write_line(records::to_json(s));
-  }
+  run_filter(in, out, {"segment", 1, true}, [&](const rapidjson::Document& record, const std::string&) -> RecordWork {
+    return [&, s = records::read_segment(record)]() mutable {
+      try {
+        scan_segment(s, roots, warn);
+      } catch (const Error& e) {
+        if (!keep_going || e.exit_code() != kExitBadData) throw;
+        log_error(e.what());
+        ++t.errors;
+        return records::to_json(records::ErrorRecord{"mm-scan", s.collection, s.segment_id, e.what()});
+      }
+      ++t.segments;
+      t.rows += s.rows;
+      t.deleted += s.deleted;
+      t.live += s.live;
+      return records::to_json(s);
+    };
+  });
   out.write_line(records::to_json(t));
   log_info(std::to_string(t.segments) + " segments, " + std::to_string(t.live) + " live rows (" +
            std::to_string(t.deleted) + " deleted)" + (t.errors ? ", " + std::to_string(t.errors) + " bad segments" : ""));

@@ -12,12 +12,12 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "manifest.hpp"
+#include "record_filter.hpp"
 #include "storage/keys.hpp"
 #include "storage/open_store.hpp"
 #include "records/store.hpp"
 #include "records/summary.hpp"
 #include "storage/upload_group.hpp"
-#include "task_group.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -86,31 +86,20 @@ int run(int argc, char** argv) {
   out.write_line(store_record(spec, prefix));
   Progress progress("uploaded", 0, 0);
   std::atomic<uint64_t> groups{0}, objects{0}, written{0}, bytes{0};
-  {
-    TaskGroup tasks(jobs);
-    rapidjson::Document record;
-    bool accepted = true;
-    while (accepted && in.next(record)) {
-      if (std::string(kind_of(record)) != "group") {
-        out.write_line(in.line());
-        continue;
-      }
-      auto group = std::make_shared<records::Group>();
-      at_record(in, [&] { *group = records::read_group(record); });
+  // Groups are printed as their uploads end.
+  run_filter(in, out, {"group", jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWork {
+    return [&, group = records::read_group(record)]() mutable {
       // For progress only: a group record without rows (hand-written) still uploads.
-      const uint64_t rows = group->rows.value_or(0);
-      accepted = tasks.spawn([&, group, rows] {
-        GroupUpload done = upload_group(std::move(*group), *store, prefix, [&](uint64_t n) { progress.add(0, n); });
-        progress.add(1, 0, rows);
-        out.write_line(done.record);
-        groups += 1;
-        objects += done.objects;
-        written += done.written;
-        bytes += done.bytes;
-      });
-    }
-    tasks.wait();
-  }
+      const uint64_t rows = group.rows.value_or(0);
+      GroupUpload done = upload_group(std::move(group), *store, prefix, [&](uint64_t n) { progress.add(0, n); });
+      progress.add(1, 0, rows);
+      groups += 1;
+      objects += done.objects;
+      written += done.written;
+      bytes += done.bytes;
+      return done.record;
+    };
+  });
   progress.finish();
   out.write_line(records::to_json(records::UploadSummary{groups, objects, written, bytes}));
   log_info(std::to_string(groups) + " groups, " + std::to_string(objects) + " objects (" + std::to_string(written) +
