@@ -178,6 +178,18 @@ for v in $variants; do
     [[ $label != *:* ]] || label="${label%%:*}, first group ${label#*:}"
     echo "| $label | $(<"$tmp/$v.groups") | $(fmt "$tmp/$v.s") | $(fmt "$tmp/$v-first.s") | $(fmt "$tmp/$v-server.s") | $(fmt "$tmp/$v-ours.s") | **$(fmt "$tmp/$v-share")** | $(med "$tmp/$v.cpu") |"
 done
+# Each streamed variant against the first of BENCH_E2E_GROUPS, per run (they run back to back).
+first_variant=${variants# } && first_variant=${first_variant%% *}
+if [[ $variants == *" "*" "* ]]; then
+    echo
+    echo "| group size | its wall / the wall of ${first_variant#st-} | its first import / that of ${first_variant#st-} |"
+    echo "|---|---|---|"
+    for v in $variants; do
+        [[ $v != "$first_variant" ]] || continue
+        ratio "$v" "$first_variant" "vs-first-$v" && ratio "$v-first" "$first_variant-first" "vs-first-import-$v"
+        echo "| ${v#st-} | **$(fmt "$tmp/vs-first-$v")** | $(fmt "$tmp/vs-first-import-$v") |"
+    done
+fi
 if [[ -n $baseline ]]; then
     echo
     echo "| group size | baseline wall / this wall | baseline ours / this ours |"
