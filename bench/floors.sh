@@ -105,6 +105,15 @@ done
 echo "$(machine); -j $jobs; $runs runs"
 echo "fixture: $(gib "$size") of .rv+.uid, 128-d, delete-free ($fx); .npy files: $(gib "$npybytes") in $(find "$tmp/files" -name '*.npy' | wc -l) files"
 echo "milvus-migration: $( ((have_mmig)) && echo "$mmig" || echo "not measured (MM_MIGRATION not given)")"
+# baseline_upload: run $i of the baseline's mm-upload (MM_BASELINE_BIN), if given. It runs beside ours,
+# first in odd runs and second in even ones: of two uploads in a row the second is the slower here,
+# whichever build it is.
+baseline_upload() {
+    [[ -n $baseline ]] || return 0
+    timed baseline_upload upload_with "$baseline" "upb-$i"
+    all_stored "baseline mm-upload run $i" "upb-$i"
+    purge "upb-$i"
+}
 for i in $(seq "$runs"); do
     fresh; timed catsync cat_sync
     fresh; timed ours_local ours_local
@@ -118,15 +127,13 @@ for i in $(seq "$runs"); do
     timed raw_64m raw_put "$tmp/pieces" "raw-p-$i" 8; purge "raw-p-$i"
     timed rclone64 rclone64 "rc-$i"; purge "rc-$i"
     printf '%s\n' "$(last raw_files)" "$(last raw_64m)" "$(last rclone64)" | sort -g | head -n 1 >>"$tmp/limit.s"
+    # The baseline beside ours, before it in odd runs and after it in even ones.
+    ((i % 2 == 0)) || baseline_upload
     timed mm_upload mm_upload "up-$i"
     all_stored "mm-upload run $i" "up-$i"
     purge "up-$i"
+    ((i % 2 == 1)) || baseline_upload
     timed mm_upload_unsigned mm_upload "upu-$i" --unsigned-payload; purge "upu-$i"
-    if [[ -n $baseline ]]; then
-        timed baseline_upload upload_with "$baseline" "upb-$i"
-        all_stored "baseline mm-upload run $i" "upb-$i"
-        purge "upb-$i"
-    fi
     fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
     if ((have_mmig)); then fresh; timed theirs_minio theirs_minio "theirs-$i"; purge "theirs-$i"; fi
     echo "floors: run $i done, load average $(load)" >&2
