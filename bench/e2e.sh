@@ -54,29 +54,6 @@ start_minio
 "$src/scripts/test-milvus.sh" start "$milvus_dir" minio "$minio_dir" >&2
 addr=127.0.0.1:$(<"$milvus_dir/port")
 
-drop_all() {
-    "$vpy" - "$addr" <<'PY'
-import sys
-from pymilvus import connections, utility
-connections.connect(uri="http://" + sys.argv[1])
-for c in utility.list_collections():
-    utility.drop_collection(c)
-PY
-}
-# busy JOURNAL: seconds during which at least one import was in the server's hands: the union of
-# each group's interval from its "submitting" to its "completed" entry, by the entries' own times
-busy() {
-    jq -r 'select(.event == "submitting" or .event == "completed")
-           | [.group, .event, (.time | capture("^(?<s>[^.]*)[.](?<ms>[0-9]+)Z$") | (.s + "Z" | fromdateiso8601) + (.ms | tonumber) / 1000)]
-           | @tsv' "$1" |
-        awk -F'\t' '$2 == "submitting" {s[$1] = $3} $2 == "completed" {e[$1] = $3} END {for (g in e) print s[g], e[g]}' | sort -g |
-        awk 'NR == 1 || $1 > ce {t += ce - cs; cs = $1; ce = $2; next} $2 > ce {ce = $2} END {printf "%.3f\n", t + ce - cs}'
-}
-# first_import JOURNAL START: seconds from START (epoch seconds) to the first "submitting" entry
-first_import() {
-    jq -r 'select(.event == "submitting") | .time | capture("^(?<s>[^.]*)[.](?<ms>[0-9]+)Z$") | (.s + "Z" | fromdateiso8601) + (.ms | tonumber) / 1000' "$1" |
-        sort -g | head -n 1 | awk -v t0="$2" '{printf "%.3f\n", $1 - t0}'
-}
 # imported_ok: mm-bulkinsert's summary says every partition is ok; prints the rows
 imported_ok() {
     jq -er 'select(.kind == "summary" and .tool == "mm-bulkinsert") | select(.partitions | all(.ok)) | [.partitions[].rows] | add' \

@@ -88,3 +88,43 @@ raw_put() {
     while ((n > 0)); do wait -n || rc=1; n=$((n - 1)); done
     return "$rc"
 }
+
+# Milvus 2.x (e2e.sh, whole.sh): $vpy is the venv's python (pymilvus), $addr the server's host:port.
+# drop_all: drops every collection.
+drop_all() {
+    "$vpy" - "$addr" <<'PY'
+import sys
+from pymilvus import connections, utility
+connections.connect(uri="http://" + sys.argv[1])
+for c in utility.list_collections():
+    utility.drop_collection(c)
+PY
+}
+# milvus_rows: the rows Milvus counts in all its collections, each flushed first.
+milvus_rows() {
+    "$vpy" - "$addr" <<'PY'
+import sys
+from pymilvus import Collection, connections, utility
+connections.connect(uri="http://" + sys.argv[1])
+total = 0
+for name in utility.list_collections():
+    c = Collection(name)
+    c.flush()
+    total += c.num_entities
+print(total)
+PY
+}
+# A journal entry's "time" as epoch seconds, for jq.
+journal_time='def t: capture("^(?<s>[^.]*)[.](?<ms>[0-9]+)Z$") | (.s + "Z" | fromdateiso8601) + (.ms | tonumber) / 1000;'
+# busy JOURNAL: seconds during which at least one import was in the server's hands: the union of
+# each group's interval from its "submitting" to its "completed" entry, by the entries' own times
+busy() {
+    jq -r "$journal_time"' select(.event == "submitting" or .event == "completed") | [.group, .event, (.time | t)] | @tsv' "$1" |
+        awk -F'\t' '$2 == "submitting" {s[$1] = $3} $2 == "completed" {e[$1] = $3} END {for (g in e) print s[g], e[g]}' | sort -g |
+        awk 'NR == 1 || $1 > ce {t += ce - cs; cs = $1; ce = $2; next} $2 > ce {ce = $2} END {printf "%.3f\n", t + ce - cs}'
+}
+# first_import JOURNAL START: seconds from START (epoch seconds) to the first "submitting" entry
+first_import() {
+    jq -r "$journal_time"' select(.event == "submitting") | .time | t' "$1" | sort -g | head -n 1 |
+        awk -v t0="$2" '{printf "%.3f\n", $1 - t0}'
+}
