@@ -1,4 +1,4 @@
-// A manifest as mm-upload consumes it with --local: ManifestReader, kind_of, then upload_group
+// A manifest as mm-upload consumes it with --local: ManifestReader, kind_of, records::read_group, then upload_group
 // into a LocalStore under a scratch directory. The files a record names are small files made here
 // (seeds name them as src/id.npy and src/data.npy, relative to the scratch directory, which is the
 // working directory). Whatever the names in a record, nothing may be written outside the store:
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rapidjson::Document record;
     while (in.next(record)) {
       if (std::string(mm::kind_of(record)) != "group") continue;
-      auto done = mm::storage::upload_group(record, store, "files", [](uint64_t) {});
+      auto done = mm::storage::upload_group(mm::records::read_group(record), store, "files", [](uint64_t) {});
       rapidjson::Document again;
       mm::fuzz::require(mm::parse_json(again, done.record), "upload_group's record is valid JSON");
     }
