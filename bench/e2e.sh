@@ -39,20 +39,10 @@ mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-e2e.XXXXXX") && chmod 700 "$tmp"
 # shellcheck source=bench/lib.sh
 . "$src/bench/lib.sh"
-milvus_dir=$tmp/milvus
-cleanup() {
-    [[ ! -d $milvus_dir ]] || "$src/scripts/test-milvus.sh" stop "$milvus_dir" >/dev/null 2>&1 || true
-    stop_minio
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_minio_and_milvus
 
 fx=$(fixture "$bytes")
 size=$(payload "$fx")
-start_minio
-"$src/scripts/test-milvus.sh" start "$milvus_dir" minio "$minio_dir" >&2
-addr=127.0.0.1:$(<"$milvus_dir/port")
 
 # imported_ok: mm-bulkinsert's summary says every partition is ok; prints the rows
 imported_ok() {

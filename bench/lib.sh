@@ -90,6 +90,21 @@ raw_put() {
 }
 
 # Milvus 2.x (e2e.sh, whole.sh): $vpy is the venv's python (pymilvus), $addr the server's host:port.
+# start_minio_and_milvus: MinIO, then a Milvus 2.3 standalone storing in it, both under $tmp, which
+# the EXIT trap it sets stops and removes; sets addr (and port, bucket).
+start_minio_and_milvus() {
+    milvus_dir=$tmp/milvus
+    trap stop_minio_and_milvus EXIT
+    trap 'exit 130' INT TERM
+    start_minio
+    "$src/scripts/test-milvus.sh" start "$milvus_dir" minio "$minio_dir" >&2
+    addr=127.0.0.1:$(<"$milvus_dir/port")
+}
+stop_minio_and_milvus() {
+    [[ ! -d $milvus_dir ]] || "$src/scripts/test-milvus.sh" stop "$milvus_dir" >/dev/null 2>&1 || true
+    stop_minio
+    rm -rf "$tmp"
+}
 # drop_all: drops every collection.
 drop_all() {
     "$vpy" - "$addr" <<'PY'

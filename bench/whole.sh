@@ -29,19 +29,9 @@ mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mm-whole.XXXXXX") && chmod 700 "$tmp"
 # shellcheck source=bench/lib.sh
 . "$src/bench/lib.sh"
-milvus_dir=$tmp/milvus
-cleanup() {
-    [[ ! -d $milvus_dir ]] || "$src/scripts/test-milvus.sh" stop "$milvus_dir" >/dev/null 2>&1 || true
-    stop_minio
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 have_mmig=0 && [[ -x $mmig ]] && have_mmig=1
 
-start_minio
-"$src/scripts/test-milvus.sh" start "$milvus_dir" minio "$minio_dir" >&2
-addr=127.0.0.1:$(<"$milvus_dir/port")
+start_minio_and_milvus
 
 # migration_yaml FX WORK: the one migration.yaml both tools read, in WORK (mode 600: it holds the keys)
 migration_yaml() {
