@@ -28,6 +28,7 @@ void emit(const char* level, const char* text_prefix, const std::string& message
 void set_tool_name(const std::string& name) { g_tool = name; }
 const std::string& tool_name() { return g_tool; }
 void set_verbosity(int level) { g_verbosity = level; }
+int verbosity() { return g_verbosity; }
 void set_log_format(LogFormat format) { g_format = format; }
 LogFormat log_format() { return g_format; }
 

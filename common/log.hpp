@@ -13,6 +13,7 @@ namespace mm {
 void set_tool_name(const std::string& name);
 const std::string& tool_name();
 void set_verbosity(int level);  // 0 quiet (errors only), 1 normal, 2 verbose
+int verbosity();
 void set_log_format(LogFormat format);
 LogFormat log_format();
 

@@ -5,8 +5,8 @@
 
 namespace mm {
 
-void run_filter(ManifestReader& in, ManifestWriter& out, const FilterOptions& options,
-                const std::function<RecordWork(const rapidjson::Document& record, const std::string& line)>& take) {
+void run_filter(ManifestReader& in, ManifestWriter& out, const FilterOptions& options, const TakeRecord& take,
+                const std::function<RecordWorks()>& finish) {
   OrderedOutput ordered(out);
   // Unordered, a line is printed as it comes; ordered, once every earlier one is.
   auto print = [&](uint64_t slot, std::string line) {
@@ -16,21 +16,28 @@ void run_filter(ManifestReader& in, ManifestWriter& out, const FilterOptions& op
       out.write_line(line);
   };
   TaskGroup tasks(options.jobs);
-  rapidjson::Document record;
   bool accepted = true;
+  auto run = [&](RecordWorks works) {
+    for (auto& work : works) {
+      const uint64_t slot = options.ordered ? ordered.reserve() : 0;
+      if (options.jobs == 1 && options.ordered)  // the same output without a thread
+        print(slot, work());
+      else
+        accepted = tasks.spawn([&print, slot, work = std::move(work)] { print(slot, work()); });
+      if (!accepted) return;
+    }
+  };
+  rapidjson::Document record;
   while (accepted && in.next(record)) {
-    const uint64_t slot = options.ordered ? ordered.reserve() : 0;
     if (kind_of(record) != options.kind) {
-      print(slot, in.line());
+      print(options.ordered ? ordered.reserve() : 0, in.line());
       continue;
     }
-    RecordWork work;
-    at_record(in, [&] { work = take(record, in.line()); });
-    if (options.jobs == 1 && options.ordered)  // the same output without a thread
-      print(slot, work());
-    else
-      accepted = tasks.spawn([&print, slot, work = std::move(work)] { print(slot, work()); });
+    RecordWorks works;
+    at_record(in, [&] { works = take(record, in.line()); });
+    run(std::move(works));
   }
+  if (accepted && finish) run(finish());
   tasks.wait();
 }
 

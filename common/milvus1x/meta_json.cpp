@@ -11,6 +11,7 @@
 #include <set>
 
 #include "errors.hpp"
+#include "fs_sync.hpp"
 #include "manifest.hpp"
 #include "milvus1x/meta_readers.hpp"
 #include "milvus1x/names.hpp"
@@ -168,23 +169,7 @@ void write_meta_json(const Catalog& catalog, const std::string& path) {
   key(w, "rows", total);
   w.EndObject();
 
-  std::string tmp = path + ".tmp";
-  FILE* out = std::fopen(tmp.c_str(), "wb");
-  if (!out) fail_errno(tmp, "cannot create", errno);
-  bool ok = std::fwrite(buffer.GetString(), 1, buffer.GetSize(), out) == buffer.GetSize();
-  ok = std::fputc('\n', out) != EOF && ok;
-  ok = std::fclose(out) == 0 && ok;
-  // A full disk must not leave a half-written file behind, under either name.
-  if (!ok) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    fail_errno(tmp, "cannot write", err);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    fail_errno(path, "cannot rename into place", err);
-  }
+  replace_file(path, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
 }
 
 }  // namespace mm::milvus1x

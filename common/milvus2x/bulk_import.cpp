@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "milvus2x/import_probe.hpp"
+#include "records/store.hpp"
 #include "records/summary.hpp"
 
 namespace mm::milvus2x {
@@ -69,9 +70,10 @@ void BulkImporter::write_group(records::Group group, int64_t job, bool earlier_r
 
 void BulkImporter::on_store(const rapidjson::Value& r) {
   if (store_) return;  // mm-fanout merge passes one per job: the same store
-  auto it = r.FindMember("store");
-  if (it == r.MemberEnd()) bad_data("store record without \"store\"");
-  store_.emplace(storage::read_store_spec(it->value, "store record"), get_string_or(r, "prefix", ""));
+  const auto record = records::read_store(r);
+  rapidjson::Document spec;
+  parse_json(spec, record.store);
+  store_.emplace(storage::read_store_spec(spec, "store record"), record.prefix);
 }
 
 void BulkImporter::probe_once() {

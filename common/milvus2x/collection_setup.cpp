@@ -6,30 +6,22 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "milvus2x/schema_check.hpp"
+#include "records/catalog.hpp"
 
 namespace mm::milvus2x {
-namespace {
-
-std::string member_json(const rapidjson::Value& r, const char* field) {
-  auto it = r.FindMember(field);
-  if (it == r.MemberEnd()) return "{}";
-  return it->value.IsString() ? it->value.GetString() : to_json(it->value);
-}
-
-}  // namespace
-
 CollectionSetup::CollectionSetup(Client& client, ImportJournal& journal, const ServerRules& rules, std::string id_field,
                                  std::string vector_field)
     : client_(client), journal_(journal), rules_(rules), id_field_(std::move(id_field)), vector_field_(std::move(vector_field)) {}
 
 void CollectionSetup::on_collection(const rapidjson::Value& r) {
-  std::string name = get_string(r, "collection");
+  const auto c = records::read_collection(r);
+  const std::string& name = c.name;
   CollectionInfo info;
-  info.dim = int(get_int(r, "dim"));
-  info.binary = get_string(r, "vector") == "binary";
-  info.metric = r.HasMember("metric") ? int(get_int(r, "metric")) : 1;
-  info.engine_type = r.HasMember("index_type") ? int(get_int(r, "index_type")) : 1;
-  info.index_params = member_json(r, "index_params");
+  info.dim = c.dim;
+  info.binary = c.vector == milvus1x::VectorKind::Binary;
+  info.metric = c.metric;
+  info.engine_type = c.engine_type;
+  info.index_params = c.index_params;
   const std::string where = "milvus " + client_.address() + ": collection " + name;
 
   if (client_.has_collection(name)) {
@@ -49,11 +41,12 @@ void CollectionSetup::on_collection(const rapidjson::Value& r) {
 }
 
 void CollectionSetup::on_partition(const rapidjson::Value& r) {
-  std::string collection = get_string(r, "collection"), partition = get_string(r, "partition");
+  const auto p = records::read_partition(r);
+  const std::string &collection = p.collection, &partition = p.name;
   if (!knows(collection)) bad_data("partition " + partition + " arrives before its collection " + collection);
   if (partition != "_default" && !client_.has_partition(collection, partition)) {
     client_.create_partition(collection, partition);
-    log_info("created partition " + collection + "/" + partition + " (1.x tag \"" + get_string_or(r, "tag", "") + "\")");
+    log_info("created partition " + collection + "/" + partition + " (1.x tag \"" + p.tag + "\")");
   }
   ensure_baseline(collection, partition);
 }

@@ -18,11 +18,12 @@ SourceChecker::SourceChecker(Client& client, const ImportJournal* journal, Sourc
 void SourceChecker::consume(const rapidjson::Value& record) {
   std::string kind = kind_of(record);
   if (kind == "collection") {
-    std::string name = get_string(record, "collection");
-    collections_[name] = {get_int(record, "dim"), get_string(record, "vector") == "binary", false};
-    partitions_.push_back({name, "_default", "", 0, 0, -1});
+    const auto c = records::read_collection(record);
+    collections_[c.name] = {c.dim, c.vector == milvus1x::VectorKind::Binary, false};
+    partitions_.push_back({c.name, "_default", "", 0, 0, -1});
   } else if (kind == "partition") {
-    partitions_.push_back({get_string(record, "collection"), get_string(record, "partition"), get_string(record, "tag"), 0, 0, -1});
+    const auto p = records::read_partition(record);
+    partitions_.push_back({p.collection, p.name, p.tag, 0, 0, -1});
   } else if (kind == "segment") {
     auto segment = records::read_segment(record);
     if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");

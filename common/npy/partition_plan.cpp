@@ -19,9 +19,10 @@ void PlanTally::count(const std::vector<GroupPlan>& groups) {
 void PlanTally::add(const rapidjson::Value& record) {
   const std::string kind = kind_of(record);
   if (kind == "collection") {
-    entry(get_string(record, "collection"), "_default", "");
+    entry(records::read_collection(record).name, "_default", "");
   } else if (kind == "partition") {
-    entry(get_string(record, "collection"), get_string(record, "partition"), get_string(record, "tag"));
+    const auto p = records::read_partition(record);
+    entry(p.collection, p.name, p.tag);
   } else if (kind == "segment") {
     const auto segment = records::read_segment(record);
     if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");

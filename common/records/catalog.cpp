@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "milvus1x/names.hpp"
+#include "records/fields.hpp"
 #include "records/record_builder.hpp"
 
 namespace mm::records {
@@ -37,6 +38,34 @@ std::string to_json(const Partition& p) {
       .text("tag", p.tag)
       .text("table_id", p.table_id)
       .done();
+}
+
+Collection read_collection(const rapidjson::Value& r) {
+  Collection c;
+  c.name = get_string(r, "collection");
+  c.dim = int(get_int(r, "dim"));
+  const std::string vector = get_string(r, "vector");
+  if (vector != "float" && vector != "binary")
+    bad_data("collection record: unknown vector kind " + quoted(vector) + " (expected float or binary)");
+  c.vector = parse_vector_kind(vector);
+  c.metric = r.HasMember("metric") ? int(get_int(r, "metric")) : 1;
+  c.engine_type = r.HasMember("index_type") ? int(get_int(r, "index_type")) : 1;
+  auto params = r.FindMember("index_params");
+  c.index_params = params == r.MemberEnd() ? "{}" : params->value.IsString() ? params->value.GetString() : mm::to_json(params->value);
+  c.index_file_size = r.HasMember("index_file_size") ? get_int(r, "index_file_size") : 0;
+  c.flag = r.HasMember("id_flag") ? get_int(r, "id_flag") : 0;
+  c.created_on = r.HasMember("created_on") ? get_int(r, "created_on") : 0;
+  c.version = get_string_or(r, "version", "");
+  return c;
+}
+
+Partition read_partition(const rapidjson::Value& r) {
+  Partition p;
+  p.collection = get_string(r, "collection");
+  p.name = get_string(r, "partition");
+  p.tag = get_string_or(r, "tag", "");
+  p.table_id = get_string_or(r, "table_id", "");
+  return p;
 }
 
 std::string to_json(const Segment& s) {
@@ -121,6 +150,20 @@ std::string to_json(const UnflushedChanges& c, const std::string& wal_dir) {
       .count("delete_ids", c.delete_ids);
   if (c.flush_lsn >= 0) r.integer("flush_lsn", c.flush_lsn);
   return r.done();
+}
+
+UnflushedChanges read_unflushed(const rapidjson::Value& record, std::string& wal_dir) {
+  const Fields f(record, "unflushed record");
+  UnflushedChanges c;
+  c.collection = f.need_text("collection");
+  c.tag = f.text("tag").value_or("");
+  wal_dir = f.text("wal").value_or("");
+  c.insert_records = f.count("insert_records").value_or(0);
+  c.insert_rows = f.count("insert_rows").value_or(0);
+  c.delete_records = f.count("delete_records").value_or(0);
+  c.delete_ids = f.count("delete_ids").value_or(0);
+  c.flush_lsn = f.integer("flush_lsn").value_or(-1);
+  return c;
 }
 
 }  // namespace mm::records

@@ -13,6 +13,11 @@ namespace mm::records {
 std::string to_json(const milvus1x::Collection& c);
 std::string to_json(const milvus1x::Partition& p);
 std::string to_json(const milvus1x::Segment& s);
+// A collection record: collection, dim and vector required; metric and index_type default to 1
+// (L2, FLAT), index_params to "{}" (kept as JSON text). Errors are kExitBadData.
+milvus1x::Collection read_collection(const rapidjson::Value& record);
+// A partition record: collection and partition required.
+milvus1x::Partition read_partition(const rapidjson::Value& record);
 // A segment record of a manifest, checked: ids safe in paths (decimal segment_id, table_id a
 // decimal or a collection name), names valid UTF-8, dim in range, and for a scanned record
 // deleted <= rows and live == rows - deleted. Errors are kExitBadData and start with
@@ -20,5 +25,7 @@ std::string to_json(const milvus1x::Segment& s);
 milvus1x::Segment read_segment(const rapidjson::Value& record);
 // What the WAL holds past a table's flush_lsn, left behind by --ignore-unflushed.
 std::string to_json(const milvus1x::UnflushedChanges& changes, const std::string& wal_dir);
+// An "unflushed" record; `wal_dir` receives its WAL directory.
+milvus1x::UnflushedChanges read_unflushed(const rapidjson::Value& record, std::string& wal_dir);
 
 }  // namespace mm::records

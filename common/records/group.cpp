@@ -1,64 +1,24 @@
 #include "records/group.hpp"
 
 #include "errors.hpp"
+#include "records/fields.hpp"
 
 namespace mm::records {
 namespace {
 
-// Reads one group record, naming the group in every refusal.
-class Fields {
- public:
-  Fields(const rapidjson::Value& record, const std::string& name) : record_(record), name_(name) {}
-
-  const rapidjson::Value* find(const char* field) const {
-    auto it = record_.FindMember(field);
-    return it == record_.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
+// files / objects: field -> path. Anything but an object reads as none (the consumer that needs
+// them says so); a value that is not a string is refused.
+std::optional<FieldFiles> read_paths(const Fields& fields, const char* field) {
+  const auto* v = fields.find(field);
+  if (!v || !v->IsObject()) return std::nullopt;
+  FieldFiles out;
+  for (const auto& m : v->GetObject()) {
+    std::string key(m.name.GetString(), m.name.GetStringLength());
+    if (!m.value.IsString()) bad_data(fields.what() + ": " + field + "." + key + " is not a path");
+    out.emplace_back(std::move(key), std::string(m.value.GetString(), m.value.GetStringLength()));
   }
-  [[noreturn]] void refuse(const std::string& field, const char* what) const {
-    bad_data("group " + name_ + ": field \"" + field + "\" is not " + what);
-  }
-  std::optional<std::string> text(const char* field) const {
-    const auto* v = find(field);
-    if (!v) return std::nullopt;
-    if (!v->IsString()) refuse(field, "a string");
-    return std::string(v->GetString(), v->GetStringLength());
-  }
-  std::optional<uint64_t> count(const char* field) const {
-    const auto* v = find(field);
-    if (!v) return std::nullopt;
-    if (!v->IsUint64()) refuse(field, "a non-negative integer");
-    return v->GetUint64();
-  }
-  std::optional<int64_t> integer(const char* field) const {
-    const auto* v = find(field);
-    if (!v) return std::nullopt;
-    if (!v->IsInt64()) refuse(field, "an integer");
-    return v->GetInt64();
-  }
-  std::optional<bool> flag(const char* field) const {
-    const auto* v = find(field);
-    if (!v) return std::nullopt;
-    if (!v->IsBool()) refuse(field, "true or false");
-    return v->GetBool();
-  }
-  // files / objects: field -> path. Anything but an object reads as none (the consumer that
-  // needs them says so); a value that is not a string is refused.
-  std::optional<FieldFiles> paths(const char* field) const {
-    const auto* v = find(field);
-    if (!v || !v->IsObject()) return std::nullopt;
-    FieldFiles out;
-    for (const auto& m : v->GetObject()) {
-      std::string key(m.name.GetString(), m.name.GetStringLength());
-      if (!m.value.IsString()) bad_data("group " + name_ + ": " + field + "." + key + " is not a path");
-      out.emplace_back(std::move(key), std::string(m.value.GetString(), m.value.GetStringLength()));
-    }
-    return out;
-  }
-
- private:
-  const rapidjson::Value& record_;
-  const std::string& name_;
-};
+  return out;
+}
 
 bool known(const char* name) {
   for (const auto& k : group_fields())
@@ -79,7 +39,7 @@ std::vector<GroupPiece> read_pieces(const Fields& fields, const rapidjson::Value
 
 GroupImport read_import(const Fields& fields, const rapidjson::Value& v) {
   if (!v.IsObject()) fields.refuse("import", "an object");
-  Fields in(v, "import");
+  Fields in(v, fields.what() + " import");
   GroupImport i;
   i.task = in.integer("task").value_or(0);
   i.state = in.text("state").value_or("completed");
@@ -131,7 +91,7 @@ Group read_group(const rapidjson::Value& record) {
   Group g;
   g.collection = get_string(record, "collection");
   g.name = get_string(record, "name");
-  Fields f(record, g.name);
+  Fields f(record, "group " + g.name);
   g.partition = f.text("partition").value_or("_default");
   g.tag = f.text("tag");
   g.dir = f.text("dir");
@@ -139,12 +99,12 @@ Group read_group(const rapidjson::Value& record) {
   g.bytes = f.count("bytes");
   g.dim = f.integer("dim");
   g.vector = f.text("vector");
-  if (auto files = f.paths("files")) g.files = std::move(*files), g.has_files = true;
+  if (auto files = read_paths(f, "files")) g.files = std::move(*files), g.has_files = true;
   if (const auto* pieces = f.find("pieces")) g.pieces = read_pieces(f, *pieces);
   g.reused = f.flag("reused");
   for (const auto& m : record.GetObject())
     if (!known(m.name.GetString())) g.other.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), mm::to_json(m.value));
-  if (auto objects = f.paths("objects")) {
+  if (auto objects = read_paths(f, "objects")) {
     g.upload.emplace();
     g.upload->objects = std::move(*objects);
     if (const auto* storage = f.find("storage")) {

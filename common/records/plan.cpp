@@ -1,5 +1,6 @@
 #include "records/plan.hpp"
 
+#include "records/fields.hpp"
 #include "records/record_builder.hpp"
 
 namespace mm::records {
@@ -14,6 +15,12 @@ std::string to_json(const PartitionPlan& p) {
       .count("bytes", p.bytes)
       .count("groups", p.groups)
       .done();
+}
+
+PartitionPlan read_plan(const rapidjson::Value& record) {
+  const Fields f(record, "plan record");
+  return PartitionPlan{f.need_text("collection"), f.text("partition").value_or("_default"), f.text("tag").value_or(""),
+                       f.count("segments").value_or(0), f.need_count("live"), f.count("bytes").value_or(0), f.count("groups").value_or(0)};
 }
 
 }  // namespace mm::records

@@ -1,5 +1,7 @@
 // The plan record (man/mm-manifest.5): what mm-npy --plan counts for one 1.x partition.
 #pragma once
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <string>
 
@@ -11,5 +13,6 @@ struct PartitionPlan {
 };
 
 std::string to_json(const PartitionPlan& plan);
+PartitionPlan read_plan(const rapidjson::Value& record);
 
 }  // namespace mm::records

@@ -1,5 +1,7 @@
 // The store record (man/mm-manifest.5): where mm-upload put the groups, for mm-bulkinsert's probe.
 #pragma once
+#include <rapidjson/document.h>
+
 #include <string>
 
 namespace mm::records {
@@ -10,5 +12,7 @@ struct StoreRecord {
 };
 
 std::string to_json(const StoreRecord& store);
+// Refuses (kExitBadData) a store record whose "store" is not an object.
+StoreRecord read_store(const rapidjson::Value& record);
 
 }  // namespace mm::records

@@ -1,8 +1,11 @@
 // The records a tool writes about its whole run (man/mm-manifest.5): each tool's "summary", and
 // mm-verify's per-partition "verify". One type each, written in one place, strings escaped.
 #pragma once
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mm::records {
@@ -54,6 +57,22 @@ struct VerifyPartition {
   int64_t before = 0, rows_2x = -1;
   bool ok = false;
 };
+
+// Any tool's summary, as read back (mm-manifest merge, mm-run's report).
+using Summary = std::variant<ScanSummary, FetchSummary, NpySummary, UploadSummary, BulkinsertSummary, VerifySummary>;
+
+// The tool a summary is of: "mm-scan", ...
+const char* tool_of(const Summary& s);
+// A "summary" record, by its "tool"; refuses (kExitBadData) an unknown tool or a mistyped field.
+Summary read_summary(const rapidjson::Value& record);
+// Two summaries of one tool as one, as if one run had done both shares (mm-fanout merge): counts
+// add, a partition named in both adds up, ok holds when both are ok. Refuses (kExitBadData)
+// summaries of different tools, or of mm-bulkinsert against different servers.
+Summary merge(const Summary& a, const Summary& b);
+std::string to_json(const Summary& s);
+
+// mm-verify's "verify" record.
+VerifyPartition read_verify(const rapidjson::Value& record);
 
 std::string to_json(const ScanSummary& s);
 std::string to_json(const FetchSummary& s);

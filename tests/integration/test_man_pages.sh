@@ -48,6 +48,10 @@ for tool in "${tools[@]}"; do
     continue
   fi
   help=$("$bin" --help) || { fail "$tool: --help exited non-zero"; continue; }
+  # A tool with subcommands (mm-manifest): their options count too.
+  for sub in $(printf '%s\n' "$help" | awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'); do
+    help+=$'\n'$("$bin" "$sub" --help) || fail "$tool $sub: --help exited non-zero"
+  done
 
   for sec in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" "SEE ALSO"; do
     grep -qE "^\.SH \"?$sec\"?\$" "$page" || fail "$tool.1: no $sec section"

@@ -42,7 +42,7 @@ mm_run --col "$first" dump >"$SCRATCH/out" 2>"$SCRATCH/err" && pass "dump --col 
   pass "dumped.jsonl: groups of $first only, with their objects" || fail "dumped.jsonl: $(head -c 600 mm-work/dumped.jsonl)"
 status=0
 mm_run --col no_such_collection load >/dev/null 2>"$SCRATCH/err" || status=$?
-[ "$status" = 2 ] && grep -q "not in the dump: no_such_collection" "$SCRATCH/err" && pass "load --col unknown: exit 2" ||
+[ "$status" = 2 ] && grep -q "not in mm-work/dumped.jsonl: no_such_collection" "$SCRATCH/err" && pass "load --col unknown: exit 2" ||
   fail "load --col unknown: exit $status: $(cat "$SCRATCH/err")"
 mm_run --col "$first" load >"$SCRATCH/out" 2>"$SCRATCH/err" && pass "load --col $first exits 0" ||
   fail "load: $(cat "$SCRATCH/err")"

@@ -70,15 +70,21 @@ secrets_file() {
 # watch_cmdlines PID SECRET...: while PID runs, reads every process's command line; fails the
 # test if one holds a secret. Call right after starting PID in the background.
 watch_cmdlines() {
-  local pid=$1 f seen= looks=0 secrets
+  local pid=$1 seen looks secrets
   shift
   secrets=$(secrets_file "$@")
-  while kill -0 "$pid" 2>/dev/null; do
-    for f in /proc/[0-9]*/cmdline; do
-      tr '\0' ' ' 2>/dev/null <"$f" | grep -qFf "$secrets" && seen="$seen ${f%/cmdline} ($(cat "${f%/cmdline}/comm" 2>/dev/null))"
+  # The looks run in a subshell: their thousands of short-lived children would otherwise push the
+  # watched job's exit status out of what this shell remembers ("wait: pid ... is not a child").
+  IFS=$'\t' read -r looks seen < <(
+    seen= looks=0
+    while kill -0 "$pid" 2>/dev/null; do
+      for f in /proc/[0-9]*/cmdline; do
+        tr '\0' ' ' 2>/dev/null <"$f" | grep -qFf "$secrets" && seen="$seen ${f%/cmdline} ($(cat "${f%/cmdline}/comm" 2>/dev/null))"
+      done
+      looks=$((looks + 1))
     done
-    looks=$((looks + 1))
-  done
+    printf '%s\t%s\n' "$looks" "$seen"
+  )
   [ -z "$seen" ] && pass "no secret in any /proc/*/cmdline ($looks looks during the run)" || fail "a secret is visible in the command line of:$seen"
 }
 

@@ -4,6 +4,7 @@
 
 #include "../cli/cli.hpp"
 #include "config/config.hpp"
+#include "config/tool_args.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 #include "tool_main.hpp"
@@ -30,13 +31,16 @@ int run(int argc, char** argv) {
     ("check", "validate FILE; print nothing on success", cxxopts::value<std::string>(), "FILE")
     ("env", "validate FILE and print one 'export NAME=value' line per setting (defaults applied; secrets only when set)", cxxopts::value<std::string>(), "FILE")
     ("origins", "validate FILE and print, per key given or derived (milvusmm.sourceConfig, the WAL beside tablesDir), KEY, VALUE and where it came from, tab-separated; secrets as (secret)", cxxopts::value<std::string>(), "FILE")
+    ("args", "validate FILE and print, as bash arrays for eval, the flags mm-run hands each tool (meta_args, fetch_tables, scan_args, npy_args, upload_args, bulk_args, verify_args, ...); secrets never appear", cxxopts::value<std::string>(), "FILE")
     ("list-keys", "print every known key with its type, default and variable name");
+  options.add_options("Settings")
+    ("collections", "with --args: only these 1.x collections, comma-separated (overrides milvusmm.collections)", cxxopts::value<std::string>(), "A,B");
   cli::add_common_options(options);
   auto result = cli::parse_flags(options, argc, argv);
   if (cli::handle_common_options(options, result, cli::kCommonExitCodes)) return kExitOk;
   if (!result.unmatched().empty()) bad_usage("unexpected argument \"" + result.unmatched()[0] + "\"");
-  const int actions = int(result.count("check") + result.count("env") + result.count("origins") + result.count("list-keys"));
-  if (actions != 1) bad_usage("give exactly one of --check FILE, --env FILE, --origins FILE or --list-keys");
+  const int actions = int(result.count("check") + result.count("env") + result.count("origins") + result.count("args") + result.count("list-keys"));
+  if (actions != 1) bad_usage("give exactly one of --check FILE, --env FILE, --origins FILE, --args FILE or --list-keys");
 
   if (result.count("list-keys")) {
     for (const auto& k : config::key_specs())
@@ -44,11 +48,15 @@ int run(int argc, char** argv) {
                 << (k.env ? k.env : "-") << "\t" << k.meaning << "\n";
     return kExitOk;
   }
-  const std::string file = result[result.count("check") ? "check" : result.count("env") ? "env" : "origins"].as<std::string>();
+  const char* action = result.count("check") ? "check" : result.count("env") ? "env" : result.count("args") ? "args" : "origins";
+  const std::string file = result[action].as<std::string>();
   auto cfg = config::Config::load(file);
   for (const auto& w : cfg.warnings()) log_warning(w);
   if (result.count("env"))
     for (const auto& line : cfg.env_lines()) std::cout << line << "\n";
+  if (result.count("args"))
+    for (const auto& value : config::tool_args(cfg, result.count("collections") ? std::optional(result["collections"].as<std::string>()) : std::nullopt))
+      std::cout << config::shell_line(value) << "\n";
   if (result.count("origins"))
     for (const auto& line : cfg.origin_lines()) std::cout << line << "\n";
   std::cout.flush();

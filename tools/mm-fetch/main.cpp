@@ -34,10 +34,10 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
   ManifestReader in(manifest);
   ManifestWriter writer;
   Progress progress("fetched", 0, 0);
-  run_filter(in, writer, {"segment", jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWork {
+  run_filter(in, writer, {"segment", jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWorks {
     const std::string collection = get_string_or(record, "collection", "");
     const std::string table_id = get_string(record, "table_id"), segment_id = get_string(record, "segment_id");
-    return [&, line, collection, table_id, segment_id] {
+    return {[&, line, collection, table_id, segment_id] {
       SegmentFetch done;
       try {
         done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); },
@@ -54,7 +54,7 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
       totals.downloaded += done.downloaded;
       totals.bytes += done.bytes;
       return line;
-    };
+    }};
   });
   progress.finish();
   writer.write_line(records::to_json(

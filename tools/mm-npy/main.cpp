@@ -2,6 +2,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "../cli/cli.hpp"
@@ -13,7 +14,7 @@
 #include "npy/partition_plan.hpp"
 #include "records/catalog.hpp"
 #include "records/summary.hpp"
-#include "task_group.hpp"
+#include "record_filter.hpp"
 #include "tool_main.hpp"
 
 using namespace mm;
@@ -73,60 +74,49 @@ int run(int argc, char** argv) {
   std::mutex totals_mutex;
   std::map<std::pair<std::string, std::string>, PartitionTotals> totals;
   uint64_t reused = 0;
-  // Declared after everything its workers touch: an error that unwinds this function waits for
-  // them (~TaskGroup) before those are destroyed.
-  TaskGroup tasks(jobs);
 
+  // A finished group: counted, and its record printed.
   auto done = [&](const GroupWriter& group) {
     const GroupPlan& plan = group.plan();
     if (group.output().reused) progress.add(0, plan.rows * (plan.row_bytes() + 8));
     progress.add(1, 0, plan.rows);
-    out.write_line(group_record(plan, group.output(), fields));
     std::lock_guard<std::mutex> lock(totals_mutex);
     auto& t = totals[{plan.collection, plan.partition}];
     t.rows += plan.rows;
     t.groups += 1;
     reused += group.output().reused;
+    return group_record(plan, group.output(), fields);
   };
-  // The chunks go to the workers in input order, so a group is finished (by whoever writes its
-  // last chunk) before most of the next one is written: downstream can start on it early.
-  auto submit = [&](std::vector<GroupPlan> plans) {
+  // The chunks of the groups, in input order, so a group is finished (by whoever writes its last
+  // chunk) before most of the next one is written: downstream can start on it early.
+  auto chunk_works = [&](std::vector<GroupPlan> plans) {
+    RecordWorks works;
     for (auto& plan : plans) {
       auto group = std::make_shared<GroupWriter>(std::move(plan), out_dir, fields);
       auto chunks = group->chunks(chunk_bytes);
       if (chunks.empty()) {
-        done(*group);
+        works.push_back([&, group] { return done(*group); });
         continue;
       }
       auto left = std::make_shared<std::atomic<size_t>>(chunks.size());
-      for (const auto& chunk : chunks) {
-        bool accepted = tasks.spawn([&, group, left, chunk] {
+      for (const auto& chunk : chunks)
+        works.push_back([&, group, left, chunk] {
           group->write(chunk, [&](uint64_t bytes) { progress.add(0, bytes); });
-          if (--*left > 0) return;
+          if (--*left > 0) return std::string();
           group->finish();
-          done(*group);
+          return done(*group);
         });
-        if (!accepted) return false;
-      }
     }
-    return true;
+    return works;
   };
-
-  rapidjson::Document record;
-  bool ok = true;
-  while (ok && in.next(record)) {
-    if (std::string(kind_of(record)) != "segment") {
-      out.write_line(in.line());
-      continue;
-    }
-    at_record(in, [&] {
-      auto segment = records::read_segment(record);
-      if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
-      ok = submit(planner.add(segment));
-    });
-  }
-  if (ok) submit(planner.finish());
-  tasks.wait();
+  run_filter(
+      in, out, {"segment", jobs, false},
+      [&](const rapidjson::Document& record, const std::string&) {
+        auto segment = records::read_segment(record);
+        if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");
+        return chunk_works(planner.add(segment));
+      },
+      [&] { return chunk_works(planner.finish()); });
   progress.finish();
 
   records::NpySummary summary;

@@ -31,8 +31,8 @@ int run(int argc, char** argv) {
   ManifestWriter out;
   records::ScanSummary t;
   auto warn = [](const std::string& line) { log_warning(line); };
-  run_filter(in, out, {"segment", 1, true}, [&](const rapidjson::Document& record, const std::string&) -> RecordWork {
-    return [&, s = records::read_segment(record)]() mutable {
+  run_filter(in, out, {"segment", 1, true}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
+    return {[&, s = records::read_segment(record)]() mutable {
       try {
         scan_segment(s, roots, warn);
       } catch (const Error& e) {
@@ -46,7 +46,7 @@ int run(int argc, char** argv) {
       t.deleted += s.deleted;
       t.live += s.live;
       return records::to_json(s);
-    };
+    }};
   });
   out.write_line(records::to_json(t));
   log_info(std::to_string(t.segments) + " segments, " + std::to_string(t.live) + " live rows (" +

@@ -87,8 +87,8 @@ int run(int argc, char** argv) {
   Progress progress("uploaded", 0, 0);
   std::atomic<uint64_t> groups{0}, objects{0}, written{0}, bytes{0};
   // Groups are printed as their uploads end.
-  run_filter(in, out, {"group", jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWork {
-    return [&, group = records::read_group(record)]() mutable {
+  run_filter(in, out, {"group", jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
+    return {[&, group = records::read_group(record)]() mutable {
       // For progress only: a group record without rows (hand-written) still uploads.
       const uint64_t rows = group.rows.value_or(0);
       GroupUpload done = upload_group(std::move(group), *store, prefix, [&](uint64_t n) { progress.add(0, n); });
@@ -98,7 +98,7 @@ int run(int argc, char** argv) {
       written += done.written;
       bytes += done.bytes;
       return done.record;
-    };
+    }};
   });
   progress.finish();
   out.write_line(records::to_json(records::UploadSummary{groups, objects, written, bytes}));
