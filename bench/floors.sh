@@ -60,34 +60,15 @@ baseline=${MM_BASELINE_BIN:-}
 # all_stored WHAT PREFIX: fails naming WHAT unless MinIO holds every byte of the .npy files under PREFIX
 all_stored() { [[ $(stored_bytes "$2") == "$npybytes" ]] || { echo "floors: $1: bytes in MinIO differ" >&2; exit 1; }; }
 rclone64() { rcenv rclone copy -q --transfers 4 --s3-chunk-size 64M --s3-upload-cutoff 64M "$tmp/files" "bench:$bucket/$1"; }
-# theirs TARGET_YAML: milvus-migration dump; fails unless it says "Dump Success!" (it exits 0 on failure).
+# theirs TARGET WHERE: milvus-migration dump (see bench_migration_yaml); fails unless it says
+# "Dump Success!" (it exits 0 on failure).
 theirs() {
-    {
-        printf 'dumper:\n  worker:\n    workMode: milvus1x\n    limit: %d\n' "$jobs"
-        printf '    reader:\n      bufferSize: 1024\n    writer:\n      bufferSize: 1024\n'
-        printf 'loader:\n  worker:\n    limit: %d\n' "$jobs"
-        printf 'meta:\n  mode: mock\n  mockFile: %s\n' "$fx/meta.json"
-        printf 'source:\n  mode: local\n  local:\n    tablesDir: %s/\n' "$fx/db/tables"
-        printf 'target:\n%s\n' "$1"
-    } >"$tmp/mmig/migration.yaml"
+    (umask 077 && bench_migration_yaml "$fx" "$jobs" "$1" "$2" >"$tmp/mmig/migration.yaml")
     (cd "$tmp/mmig" && "$mmig" dump --config "$tmp/mmig/migration.yaml" >"$tmp/mmig/out.log" 2>&1) || true
     grep -q 'Dump Success!' "$tmp/mmig/out.log" || { tail -n 20 "$tmp/mmig/out.log" >&2; echo "floors: milvus-migration dump failed" >&2; exit 1; }
 }
-theirs_local() { theirs "  mode: local
-  local:
-    outputDir: $out/theirs"; }
-theirs_minio() { theirs "  mode: remote
-  remote:
-    outputDir: $1
-    cloud: aws
-    endpoint: 127.0.0.1:$port
-    region: us-east-1
-    bucket: $bucket
-    ak: $(<"$minio_dir/access_key")
-    sk: $(<"$minio_dir/secret_key")
-    useSSL: false
-    useIAM: false
-    checkBucket: true"; }
+theirs_local() { theirs local "$out/theirs"; }
+theirs_minio() { theirs minio "$1"; }
 sync_theirs() { find "$out/theirs" -type f -exec sync {} +; }
 fresh() { rm -rf "$out" "$tmp/mmig" && mkdir -p "$out" "$tmp/mmig" && chmod 700 "$tmp/mmig" && sync; }
 

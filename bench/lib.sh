@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2154
-# Helpers shared by bench/floors.sh, bench/e2e.sh and bench/scaling.sh (sourced, not run).
+# Helpers shared by the bench scripts (sourced, not run).
 # The caller sets: src (the repository), bin (the tools), dir (scratch), tmp (private temp dir).
 
 now() { date +%s.%N; }
@@ -72,7 +72,12 @@ rcenv() {
         RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$(<"$minio_dir/access_key")" \
         RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$(<"$minio_dir/secret_key")" "$@"
 }
-purge() { rcenv rclone purge -q "bench:$bucket/$1" 2>/dev/null || true; }
+# purge PREFIX: deletes the objects, then empties MinIO's trash, where deleted data otherwise waits
+# for a later sweep: five runs of floors.sh filled the disk that way.
+purge() {
+    rcenv rclone purge -q "bench:$bucket/$1" 2>/dev/null || true
+    find "$minio_dir/data/.minio.sys/tmp/.trash" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true
+}
 stored_bytes() { rcenv rclone size -q --json "bench:$bucket/$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes"])'; }
 
 # raw_put DIR PREFIX P: every regular file under DIR in a single PUT with an unsigned payload (the
@@ -92,6 +97,29 @@ raw_put() {
 # Milvus 2.x (e2e.sh, whole.sh): $vpy is the venv's python (pymilvus), $addr the server's host:port.
 # start_minio_and_milvus: MinIO, then a Milvus 2.3 standalone storing in it, both under $tmp, which
 # the EXIT trap it sets stops and removes; sets addr (and port, bucket).
+# bench_migration_yaml FX LOADERS TARGET WHERE [MILVUS]: a milvus-migration style migration.yaml on
+# stdout, the one both tools read, for the 1.x installation FX (its meta.json, meta.mode mock) with
+# $jobs dump workers and LOADERS load workers. TARGET local: WHERE is the output directory; minio:
+# WHERE is the key prefix in the bench's MinIO, whose keys the file then holds (write it mode 600).
+# MILVUS: the Milvus 2.x endpoint.
+bench_migration_yaml() {
+    local fx=$1 loaders=$2 target=$3 where=$4 milvus=${5:-}
+    printf 'dumper:\n  worker:\n    workMode: milvus1x\n    limit: %d\n' "$jobs"
+    printf '    reader:\n      bufferSize: 1024\n    writer:\n      bufferSize: 1024\n'
+    printf 'loader:\n  worker:\n    limit: %d\n' "$loaders"
+    printf 'meta:\n  mode: mock\n  mockFile: %s\n' "$fx/meta.json"
+    printf 'source:\n  mode: local\n  local:\n    tablesDir: %s/\n' "$fx/db/tables"
+    if [[ $target == local ]]; then
+        printf 'target:\n  mode: local\n  local:\n    outputDir: %s\n' "$where"
+    else
+        printf 'target:\n  mode: remote\n  remote:\n    outputDir: %s\n    cloud: aws\n' "$where"
+        printf '    endpoint: 127.0.0.1:%s\n    region: us-east-1\n    bucket: %s\n' "$port" "$bucket"
+        printf '    ak: %s\n    sk: %s\n' "$(<"$minio_dir/access_key")" "$(<"$minio_dir/secret_key")"
+        printf '    useSSL: false\n    useIAM: false\n    checkBucket: true\n'
+    fi
+    [[ -z $milvus ]] || printf '  milvus2x:\n    endpoint: %s\n' "$milvus"
+}
+
 start_minio_and_milvus() {
     milvus_dir=$tmp/milvus
     trap stop_minio_and_milvus EXIT

@@ -54,6 +54,8 @@ trap 'exit 130' INT TERM
 die() { printf 'vs-milvus-migration: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'vs-milvus-migration: %s\n' "$*" >&2; }
 
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh" # bench_migration_yaml; the helpers below are this script's own
 "$src/bench/install-baselines.sh" || true
 have_mmig=0 why=""
 if [[ -x $mmig ]]; then
@@ -119,21 +121,11 @@ theirs_dump() {
     rm -rf "$out" "$work" && mkdir -p "$out" "$work" && sync
     (
         umask 077 # the YAML holds the MinIO keys when the target is remote
-        {
-            printf 'dumper:\n  worker:\n    workMode: milvus1x\n    limit: %d\n' "$jobs"
-            printf '    reader:\n      bufferSize: 1024\n    writer:\n      bufferSize: 1024\n'
-            printf 'loader:\n  worker:\n    limit: %d\n' "$jobs"
-            printf 'meta:\n  mode: mock\n  mockFile: %s\n' "$fx/meta.json"
-            printf 'source:\n  mode: local\n  local:\n    tablesDir: %s/\n' "$fx/db/tables"
-            if [[ -z $prefix ]]; then
-                printf 'target:\n  mode: local\n  local:\n    outputDir: %s\n' "$out"
-            else
-                printf 'target:\n  mode: remote\n  remote:\n    outputDir: %s\n    cloud: aws\n' "$prefix"
-                printf '    endpoint: 127.0.0.1:%s\n    region: us-east-1\n    bucket: %s\n' "$port" "$bucket"
-                printf '    ak: %s\n    sk: %s\n' "$(<"$minio_dir/access_key")" "$(<"$minio_dir/secret_key")"
-                printf '    useSSL: false\n    useIAM: false\n    checkBucket: true\n'
-            fi
-        } >"$work/migration.yaml"
+        if [[ -z $prefix ]]; then
+            bench_migration_yaml "$fx" "$jobs" local "$out" >"$work/migration.yaml"
+        else
+            bench_migration_yaml "$fx" "$jobs" minio "$prefix" >"$work/migration.yaml"
+        fi
     )
     chmod 600 "$work/migration.yaml"
     t0=$(now)

@@ -34,46 +34,7 @@ have_mmig=0 && [[ -x $mmig ]] && have_mmig=1
 start_minio_and_milvus
 
 # migration_yaml FX WORK: the one migration.yaml both tools read, in WORK (mode 600: it holds the keys)
-migration_yaml() {
-    (
-        umask 077
-        cat >"$2/migration.yaml" <<YAML
-dumper:
-  worker:
-    workMode: milvus1x
-    limit: $jobs
-    reader:
-      bufferSize: 1024
-    writer:
-      bufferSize: 1024
-loader:
-  worker:
-    limit: 2
-meta:
-  mode: mock
-  mockFile: $1/meta.json
-source:
-  mode: local
-  local:
-    tablesDir: $1/db/tables/
-target:
-  mode: remote
-  remote:
-    outputDir: whole
-    cloud: aws
-    endpoint: 127.0.0.1:$port
-    region: us-east-1
-    bucket: $bucket
-    ak: $(<"$minio_dir/access_key")
-    sk: $(<"$minio_dir/secret_key")
-    useSSL: false
-    useIAM: false
-    checkBucket: true
-  milvus2x:
-    endpoint: $addr
-YAML
-    )
-}
+migration_yaml() { (umask 077 && bench_migration_yaml "$1" 2 minio whole "$addr" >"$2/migration.yaml"); }
 fresh() { drop_all; purge whole; rm -rf "$tmp/ours" "$tmp/theirs"; mkdir -p "$tmp/ours" "$tmp/theirs"; sync; }
 # ours FX: mm-run run in $tmp/ours; its first import and server time go to $tmp/ours-{first,server}.s
 ours() {

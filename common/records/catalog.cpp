@@ -40,6 +40,10 @@ std::string to_json(const Partition& p) {
       .done();
 }
 
+SegmentRef read_segment_ref(const rapidjson::Value& r) {
+  return SegmentRef{get_string_or(r, "collection", ""), get_string(r, "table_id"), get_string(r, "segment_id")};
+}
+
 Collection read_collection(const rapidjson::Value& r) {
   Collection c;
   c.name = get_string(r, "collection");

@@ -23,6 +23,11 @@ milvus1x::Partition read_partition(const rapidjson::Value& record);
 // deleted <= rows and live == rows - deleted. Errors are kExitBadData and start with
 // "segment record: "; the caller adds the manifest's FILE:LINE.
 milvus1x::Segment read_segment(const rapidjson::Value& record);
+// The ids of a segment record: all mm-fetch needs, and all a record made for it may hold.
+struct SegmentRef {
+  std::string collection, table_id, segment_id;
+};
+SegmentRef read_segment_ref(const rapidjson::Value& record);
 // What the WAL holds past a table's flush_lsn, left behind by --ignore-unflushed.
 std::string to_json(const milvus1x::UnflushedChanges& changes, const std::string& wal_dir);
 // An "unflushed" record; `wal_dir` receives its WAL directory.

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "errors.hpp"
+#include "list_text.hpp"
 #include "log.hpp"
 #include "size_text.hpp"
 
@@ -101,13 +101,6 @@ inline uint64_t parse_size(const std::string& flag, const std::string& text) {
   if (!size) bad_usage(flag + ": not a size: \"" + text.substr(0, 200) + "\" (e.g. 64M, 1G)");
   return *size;
 }
-inline std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) items.push_back(item);
-  return items;
-}
+using mm::split_list;
 
 }  // namespace mm::cli

@@ -11,6 +11,7 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "record_filter.hpp"
+#include "records/catalog.hpp"
 #include "records/error.hpp"
 #include "records/summary.hpp"
 #include "storage/keys.hpp"
@@ -35,9 +36,8 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
   ManifestWriter writer;
   Progress progress("fetched", 0, 0);
   run_filter(in, writer, {"segment", jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWorks {
-    const std::string collection = get_string_or(record, "collection", "");
-    const std::string table_id = get_string(record, "table_id"), segment_id = get_string(record, "segment_id");
-    return {[&, line, collection, table_id, segment_id] {
+    return {[&, line, ids = records::read_segment_ref(record)] {
+      const auto& [collection, table_id, segment_id] = ids;
       SegmentFetch done;
       try {
         done = fetch_segment(store, prefixes, table_id, segment_id, dir, parts, [&](uint64_t n) { progress.add(0, n); },

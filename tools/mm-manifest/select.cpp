@@ -10,14 +10,23 @@ namespace mm::manifest_cmd {
 
 namespace {
 
-// The wanted collections that no collection record of `path` names, joined with ", ".
-std::string missing_collections(const std::string& path, std::set<std::string> wanted) {
+bool is_collection_record(const rapidjson::Value& record) { return get_string(record, "kind") == "collection"; }
+
+// The collections the collection records of `path` name.
+std::set<std::string> collections_in(const std::string& path) {
   ManifestReader in(path);
+  std::set<std::string> names;
   rapidjson::Document record;
   while (in.next(record))
-    if (get_string(record, "kind") == "collection") wanted.erase(get_string_or(record, "collection", ""));
+    if (is_collection_record(record)) at_record(in, [&] { names.insert(get_string(record, "collection")); });
+  return names;
+}
+
+// The names of `wanted` not in `seen`, joined with ", ".
+std::string missing(const std::set<std::string>& wanted, const std::set<std::string>& seen) {
   std::string names;
-  for (const auto& name : wanted) names += (names.empty() ? "" : ", ") + name;
+  for (const auto& name : wanted)
+    if (!seen.count(name)) names += (names.empty() ? "" : ", ") + name;
   return names;
 }
 
@@ -34,11 +43,11 @@ int select(int argc, char** argv) {
   const auto list = cli::split_list(result["collections"].as<std::string>());
   const std::set<std::string> wanted(list.begin(), list.end());
   const std::string path = result["manifest"].as<std::string>();
-  auto refuse = [&](const std::string& missing) { bad_usage("collections not in " + (path == "-" ? std::string("the manifest") : path) + ": " + missing); };
-  if (path != "-") {
-    const std::string missing = missing_collections(path, wanted);
-    if (!missing.empty()) refuse(missing);
-  }
+  auto check = [&](const std::set<std::string>& seen) {
+    const std::string names = missing(wanted, seen);
+    if (!names.empty()) bad_usage("collections not in " + (path == "-" ? std::string("the manifest") : path) + ": " + names);
+  };
+  if (path != "-") check(collections_in(path));
   ManifestReader in(path);
   ManifestWriter out;
   std::set<std::string> seen;
@@ -50,13 +59,10 @@ int select(int argc, char** argv) {
     }
     std::string name;
     at_record(in, [&] { name = get_string(record, "collection"); });
-    if (get_string(record, "kind") == "collection") seen.insert(name);
+    if (is_collection_record(record)) seen.insert(name);
     if (wanted.count(name)) out.write_line(in.line());
   }
-  std::string missing;
-  for (const auto& name : wanted)
-    if (!seen.count(name)) missing += (missing.empty() ? "" : ", ") + name;
-  if (!missing.empty()) refuse(missing);
+  check(seen);
   return kExitOk;
 }
 
