@@ -72,12 +72,13 @@ rcenv() {
         RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$(<"$minio_dir/access_key")" \
         RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$(<"$minio_dir/secret_key")" "$@"
 }
-# purge PREFIX: deletes the objects, then empties MinIO's trash, where deleted data otherwise waits
-# for a later sweep: five runs of floors.sh filled the disk that way.
+# purge PREFIX: deletes the objects, then empties MinIO's trash.
 purge() {
     rcenv rclone purge -q "bench:$bucket/$1" 2>/dev/null || true
-    find "$minio_dir/data/.minio.sys/tmp/.trash" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true
+    empty_minio_trash
 }
+# Deleted objects wait in MinIO's trash for a later sweep: five runs of floors.sh filled the disk so.
+empty_minio_trash() { find "$minio_dir/data/.minio.sys/tmp/.trash" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true; }
 stored_bytes() { rcenv rclone size -q --json "bench:$bucket/$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes"])'; }
 
 # raw_put DIR PREFIX P: every regular file under DIR in a single PUT with an unsigned payload (the

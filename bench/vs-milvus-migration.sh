@@ -69,9 +69,6 @@ fi
 have_rclone=0
 command -v rclone >/dev/null 2>&1 && have_rclone=1
 
-now() { date +%s.%N; }
-# median min max of the numbers on stdin
-stats() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f %.3f %.3f\n", m, a[1], a[NR]}'; }
 fmt() { read -r m lo hi <<<"$1"; printf '%s (%s–%s)' "$m" "$lo" "$hi"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 sum_rss() { local s=0 f; for f in "$@"; do s=$((s + $(tail -n 1 "$f"))); done; echo "$s"; }
@@ -139,18 +136,6 @@ theirs_dump() {
     echo "$(echo "$t1 - $t0" | bc -l) $(tail -n 1 "$tmp/rt")"
 }
 
-s3env() {
-    AWS_ACCESS_KEY_ID=$(<"$minio_dir/access_key") AWS_SECRET_ACCESS_KEY=$(<"$minio_dir/secret_key") "$@"
-}
-# rclone's remote "bench": configured through the environment only. AWS_CA_BUNDLE, when the
-# environment has one, makes rclone 1.60's AWS SDK fail ("LoadCustomCABundleError ... unsupported
-# transport") before any request, even to a plain-HTTP endpoint; this MinIO is plain HTTP on loopback.
-rcenv() {
-    env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Minio \
-        RCLONE_CONFIG_BENCH_ENDPOINT="http://127.0.0.1:$port" RCLONE_CONFIG_BENCH_REGION=us-east-1 \
-        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$(<"$minio_dir/access_key")" \
-        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$(<"$minio_dir/secret_key")" "$@"
-}
 # Removes a prefix from the bucket (not timed).
 purge() {
     if ((have_rclone)); then
@@ -158,6 +143,7 @@ purge() {
     else
         rm -rf "${minio_dir:?}/data/$bucket/$1"
     fi
+    empty_minio_trash
 }
 # Bytes under a prefix, as the store lists them (an independent check of what arrived).
 stored_bytes() {
