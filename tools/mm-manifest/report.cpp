@@ -30,7 +30,7 @@ void print_table(const records::Report& r) {
 }  // namespace
 
 int report(int argc, char** argv) {
-  cxxopts::Options options("mm-manifest report", "Write mm-run's report (OUT, JSON) from MANIFEST: its plan records (mm-npy --plan), unflushed records (mm-meta) and the last mm-bulkinsert summary; print the report as a table on stdout (not with -q) and what the 1.x WAL left behind as a warning. Exit status 3 when the report is written but not ok: a partition's imported rows differ from its 1.x live rows, or --exit-status is not 0.");
+  cxxopts::Options options("mm-manifest report", "Write mm-run's report (OUT, JSON) from MANIFEST: its plan records (from mm-npy's plan), unflushed records (mm-meta) and the last mm-bulkinsert summary; print the report as a table on stdout (not with -q) and what the 1.x WAL left behind as a warning. Exit status 3 when the report is written but not ok: a partition's imported rows differ from its 1.x live rows, or --exit-status is not 0.");
   options.add_options("Report")
     ("o,out", "the report file (written whole, then renamed into place)", cxxopts::value<std::string>(), "OUT")
     ("stages", "a file of stages mm-run timed: NAME, START, END, EXIT per line, tab-separated; repeat", cxxopts::value<std::vector<std::string>>(), "FILE")

@@ -11,7 +11,7 @@
 namespace mm::manifest_cmd {
 
 int table(int argc, char** argv) {
-  cxxopts::Options options("mm-manifest table", "Print the records of one kind of MANIFEST as a table: plan records (mm-npy --plan) with a total row, even when there are none; verify records (mm-verify), nothing when there are none.");
+  cxxopts::Options options("mm-manifest table", "Print the records of one kind of MANIFEST as a table: plan records (from mm-npy's plan) with a total row, even when there are none; verify records (mm-verify), nothing when there are none.");
   options.add_options("Table")
     ("kind", "plan or verify", cxxopts::value<std::string>()->default_value("plan"), "KIND");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);

@@ -7,7 +7,7 @@
 namespace mm::manifest_cmd {
 
 int totals(int argc, char** argv) {
-  cxxopts::Options options("mm-manifest totals", "Print one JSON object with the rows, bytes and groups of all plan records (mm-npy --plan) of MANIFEST: the totals mm-progress --totals draws its bars against.");
+  cxxopts::Options options("mm-manifest totals", "Print one JSON object with the rows, bytes and groups of all plan records (from mm-npy's plan) of MANIFEST: the totals mm-progress draws its bars against.");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   records::PartitionPlan total;
