@@ -26,7 +26,9 @@ using mm::milvus1x::kHeaderBytes;
 namespace mm::npy {
 namespace {
 
-constexpr uint64_t kWindowBytes = 4ull << 20;  // rows handled per step: bounds memory per worker
+constexpr uint64_t kWindowBytes = 4ull << 20;        // the window of one writer, when few write at once
+constexpr uint64_t kWindowBudget = 32ull << 20;       // the windows of all writers together
+constexpr uint64_t kMinWindowBytes = 256ull << 10;
 constexpr uint64_t kKernelCopyMinBytes = 1ull << 20;  // shorter delete-free runs are cheaper through the window
 constexpr uint64_t kWritebackBytes = 32ull << 20;  // how much written data may wait before writeback starts
 std::atomic<bool> g_kernel_copy{true};         // cleared when copy_file_range is not supported
@@ -277,7 +279,11 @@ std::shared_ptr<const std::vector<uint32_t>> GroupWriter::deleted_rows(size_t pi
   return d.rows;
 }
 
-void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>& progress) {
+uint64_t window_bytes(unsigned jobs) {
+  return std::clamp<uint64_t>(kWindowBudget / std::max(1u, jobs), kMinWindowBytes, kWindowBytes);
+}
+
+void GroupWriter::write(const Chunk& chunk, uint64_t window_bytes, const std::function<void(uint64_t)>& progress) {
   const uint64_t row_size = plan_.row_bytes();
   const auto& s = plan_.pieces.at(chunk.piece).segment;
   milvus1x::PayloadFile uid(s.uid, s.rows * 8), rv(s.rv, s.rows * row_size);
@@ -285,7 +291,7 @@ void GroupWriter::write(const Chunk& chunk, const std::function<void(uint64_t)>&
   const auto& deleted = *deleted_ptr;
   uint64_t begin = physical_row(deleted, chunk.first_live);
   uint64_t end = physical_row(deleted, chunk.first_live + chunk.rows - 1) + 1;
-  std::vector<char> buffer(size_t(std::max<uint64_t>(kWindowBytes, row_size)));
+  std::vector<char> buffer(size_t(std::max<uint64_t>(window_bytes, row_size)));
   FileCursor ids(id_fd_, id_tmp_, id_header_ + chunk.out_row * 8);
   FileCursor vectors(vector_fd_, vector_tmp_, vector_header_ + chunk.out_row * row_size);
   copy_live_rows(uid.fd(), s.uid, 8, deleted, begin, end, ids, buffer, [](uint64_t) {});

@@ -33,6 +33,10 @@ struct Chunk {
   uint64_t first_live = 0, rows = 0, out_row = 0;
 };
 
+// The read window of one chunk writer (rows read, filtered and written per step): 4 MiB, smaller
+// when many write at once, so that `jobs` writers together hold at most 32 MiB; never below 256 KiB.
+uint64_t window_bytes(unsigned jobs);
+
 class GroupWriter {
  public:
   // Reuses a complete group of an earlier run, else creates the temporary directory and the files.
@@ -49,7 +53,7 @@ class GroupWriter {
   std::vector<Chunk> chunks(uint64_t chunk_bytes);
   // Writes one chunk; any number of chunks may be written at once. `progress(bytes)` is called as
   // payload is copied.
-  void write(const Chunk& chunk, const std::function<void(uint64_t)>& progress);
+  void write(const Chunk& chunk, uint64_t window_bytes, const std::function<void(uint64_t)>& progress);
   // Once every chunk is written: syncs, checks the sizes, renames into place.
   void finish();
 

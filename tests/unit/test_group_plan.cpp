@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "npy/group_plan.hpp"
+#include "npy/group_writer.hpp"
 
 using namespace mm::npy;
 using mm::milvus1x::Segment;
@@ -98,4 +99,15 @@ BOOST_AUTO_TEST_CASE(each_collection_starts_with_a_first_group_of_its_own_size) 
   note(planner.add(other));
   note(planner.finish());
   BOOST_TEST(sizes == (std::vector<uint64_t>{2, 10, 10, 8, 10, 7, 2, 5}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_windows_of_all_writers_stay_within_32_mib) {
+  using mm::npy::window_bytes;
+  BOOST_TEST(window_bytes(1) == 4u << 20);
+  BOOST_TEST(window_bytes(8) == 4u << 20);
+  BOOST_TEST(window_bytes(16) == 2u << 20);
+  BOOST_TEST(window_bytes(128) == 256u << 10);
+  BOOST_TEST(window_bytes(1000) == 256u << 10);  // a floor, so that a window still moves whole rows fast
+  BOOST_TEST(window_bytes(0) == 4u << 20);
+  for (unsigned jobs = 1; jobs <= 128; ++jobs) BOOST_TEST(window_bytes(jobs) * jobs <= (32u << 20));
 }

@@ -87,6 +87,7 @@ int run(int argc, char** argv) {
     reused += group.output().reused;
     return group_record(plan, group.output(), fields);
   };
+  const uint64_t window = window_bytes(jobs);
   // The chunks of the groups, in input order, so a group is finished (by whoever writes its last
   // chunk) before most of the next one is written: downstream can start on it early.
   auto chunk_works = [&](std::vector<GroupPlan> plans) {
@@ -101,7 +102,7 @@ int run(int argc, char** argv) {
       auto left = std::make_shared<std::atomic<size_t>>(chunks.size());
       for (const auto& chunk : chunks)
         works.push_back([&, group, left, chunk] {
-          group->write(chunk, [&](uint64_t bytes) { progress.add(0, bytes); });
+          group->write(chunk, window, [&](uint64_t bytes) { progress.add(0, bytes); });
           if (--*left > 0) return std::string();
           group->finish();
           return done(*group);
