@@ -33,6 +33,13 @@ fixture=$SCRATCH/fx
 $PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$fixture" --seed 5 >/dev/null
 tables=$fixture/db/tables
 run gen1x-seed5 8K --sqlite "$fixture/db/meta.sqlite"
+# Many writers read through smaller windows (window_bytes): the same files, byte for byte.
+mm-npy -q -j 128 --group-size 8K --chunk-size 4K --out "$SCRATCH/many" "$SCRATCH/gen1x-seed5/scan.jsonl" >/dev/null
+(cd "$SCRATCH/gen1x-seed5/npy" && find . -name '*.npy' | sort | xargs sha256sum) >"$SCRATCH/one.sums"
+(cd "$SCRATCH/many" && find . -name '*.npy' | sort | xargs sha256sum) >"$SCRATCH/many.sums"
+[ -s "$SCRATCH/one.sums" ] && cmp -s "$SCRATCH/one.sums" "$SCRATCH/many.sums" &&
+  pass "mm-npy -j 128 (256 KiB windows, 4K chunks) writes the files of -j 1, byte for byte ($(wc -l <"$SCRATCH/one.sums") files)" ||
+  fail "mm-npy -j 128 differs from -j 1: $(diff "$SCRATCH/one.sums" "$SCRATCH/many.sums" | head -n 4)"
 
 fixture=$(cd "$MM_SRC/../shared/fixtures/milvus1x-test1w" && pwd)
 tables=$fixture/tables
