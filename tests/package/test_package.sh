@@ -62,7 +62,7 @@ in_root apt-get update -q >"$scratch/apt.log" 2>&1 &&
 missing=$(for b in "$root"/usr/bin/mm-*; do in_root ldd "/usr/bin/$(basename "$b")" 2>/dev/null | grep "not found" || true; done)
 [ -z "$missing" ] && pass "every library the binaries need is there" || fail "libraries not found: $missing"
 
-for tool in mm-meta mm-scan mm-npy mm-upload mm-bulkinsert mm-fetch mm-verify mm-progress mm-config mm-run mm-fanout; do
+for tool in mm-meta mm-scan mm-npy mm-upload mm-bulkinsert mm-fetch mm-verify mm-progress mm-config mm-manifest mm-run mm-fanout; do
   in_root "$tool" --help >/dev/null 2>&1 && pass "$tool --help" || fail "$tool --help: $(in_root "$tool" --help 2>&1 | tail -n 2)"
 done
 version=$("$build/mm-config" --version | awk '{print $NF}')
