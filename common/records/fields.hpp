@@ -1,5 +1,7 @@
-// Reads the typed fields of one manifest record, naming the record in every refusal: the one
-// reader behind every records::read_* (man/mm-manifest.5).
+// Reads the typed fields of one manifest record, naming the record in every refusal: the reader
+// behind records::read_group, read_summary, read_plan, read_verify and read_unflushed
+// (man/mm-manifest.5). The catalog records (collection, partition, segment, store) keep
+// manifest.hpp's get_* accessors, whose messages ("collection record: field ...") predate it.
 #pragma once
 #include <rapidjson/document.h>
 

@@ -17,6 +17,11 @@ std::string to_json(const PartitionPlan& p) {
       .done();
 }
 
+PartitionPlan& operator+=(PartitionPlan& total, const PartitionPlan& p) {
+  total.segments += p.segments, total.live += p.live, total.bytes += p.bytes, total.groups += p.groups;
+  return total;
+}
+
 PartitionPlan read_plan(const rapidjson::Value& record) {
   const Fields f(record, "plan record");
   return PartitionPlan{f.need_text("collection"), f.text("partition").value_or("_default"), f.text("tag").value_or(""),

@@ -12,6 +12,9 @@ struct PartitionPlan {
   uint64_t segments = 0, live = 0, bytes = 0, groups = 0;  // bytes: vectors and ids
 };
 
+// Adds the counts of `plan` (not its names): the plan of several partitions together.
+PartitionPlan& operator+=(PartitionPlan& total, const PartitionPlan& plan);
+
 std::string to_json(const PartitionPlan& plan);
 PartitionPlan read_plan(const rapidjson::Value& record);
 

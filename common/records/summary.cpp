@@ -8,8 +8,28 @@
 
 namespace mm::records {
 
+namespace {
+
+// The tool each summary is of: its "tool" field, written and read by the name kept here.
+template <typename S>
+constexpr const char* kTool = nullptr;
+template <>
+constexpr const char* kTool<ScanSummary> = "mm-scan";
+template <>
+constexpr const char* kTool<FetchSummary> = "mm-fetch";
+template <>
+constexpr const char* kTool<NpySummary> = "mm-npy";
+template <>
+constexpr const char* kTool<UploadSummary> = "mm-upload";
+template <>
+constexpr const char* kTool<BulkinsertSummary> = "mm-bulkinsert";
+template <>
+constexpr const char* kTool<VerifySummary> = "mm-verify";
+
+}  // namespace
+
 std::string to_json(const ScanSummary& s) {
-  return Record("summary", "mm-scan")
+  return Record("summary", kTool<ScanSummary>)
       .count("segments", s.segments)
       .count("rows", s.rows)
       .count("deleted", s.deleted)
@@ -19,7 +39,7 @@ std::string to_json(const ScanSummary& s) {
 }
 
 std::string to_json(const FetchSummary& s) {
-  return Record("summary", "mm-fetch")
+  return Record("summary", kTool<FetchSummary>)
       .count("segments", s.segments)
       .count("objects", s.objects)
       .count("downloaded", s.downloaded)
@@ -30,7 +50,7 @@ std::string to_json(const FetchSummary& s) {
 }
 
 std::string to_json(const NpySummary& s) {
-  return Record("summary", "mm-npy")
+  return Record("summary", kTool<NpySummary>)
       .count("groups", s.groups)
       .count("reused_groups", s.reused_groups)
       .count("rows", s.rows)
@@ -42,7 +62,7 @@ std::string to_json(const NpySummary& s) {
 }
 
 std::string to_json(const UploadSummary& s) {
-  return Record("summary", "mm-upload")
+  return Record("summary", kTool<UploadSummary>)
       .count("groups", s.groups)
       .count("objects", s.objects)
       .count("written", s.written)
@@ -54,7 +74,7 @@ std::string to_json(const UploadSummary& s) {
 std::string to_json(const BulkinsertSummary& s) {
   int64_t leftover = 0;
   for (const auto& p : s.partitions) leftover += p.leftover;
-  return Record("summary", "mm-bulkinsert")
+  return Record("summary", kTool<BulkinsertSummary>)
       .text("server", s.server)
       .text("server_version", s.server_version)
       .count("imported_groups", s.imported_groups)
@@ -83,7 +103,7 @@ std::string to_json(const BulkinsertSummary& s) {
 }
 
 std::string to_json(const VerifySummary& s) {
-  return Record("summary", "mm-verify")
+  return Record("summary", kTool<VerifySummary>)
       .flag("ok", s.ok)
       .count("partitions", s.partitions)
       .count("partitions_ok", s.partitions_ok)
@@ -212,25 +232,24 @@ Summary merge_same(VerifySummary a, const VerifySummary& b) {
 }  // namespace
 
 const char* tool_of(const Summary& s) {
-  static const char* const kTools[] = {"mm-scan", "mm-fetch", "mm-npy", "mm-upload", "mm-bulkinsert", "mm-verify"};
-  return kTools[s.index()];
+  return std::visit([](const auto& x) { return kTool<std::decay_t<decltype(x)>>; }, s);
 }
 
 Summary read_summary(const rapidjson::Value& record) {
   const std::string tool = Fields(record, "summary record").need_text("tool");
   const Fields f(record, tool + " summary");
-  if (tool == "mm-scan")
+  if (tool == kTool<ScanSummary>)
     return ScanSummary{f.count("segments").value_or(0), f.count("rows").value_or(0), f.count("deleted").value_or(0),
                        f.count("live").value_or(0), f.count("errors").value_or(0)};
-  if (tool == "mm-fetch")
+  if (tool == kTool<FetchSummary>)
     return FetchSummary{f.count("segments").value_or(0), f.count("objects").value_or(0), f.count("downloaded").value_or(0),
                         f.count("bytes").value_or(0), f.count("errors").value_or(0)};
-  if (tool == "mm-npy") return read_npy(f);
-  if (tool == "mm-upload")
+  if (tool == kTool<NpySummary>) return read_npy(f);
+  if (tool == kTool<UploadSummary>)
     return UploadSummary{f.count("groups").value_or(0), f.count("objects").value_or(0), f.count("written").value_or(0),
                          f.count("bytes").value_or(0)};
-  if (tool == "mm-bulkinsert") return read_bulkinsert(f);
-  if (tool == "mm-verify")
+  if (tool == kTool<BulkinsertSummary>) return read_bulkinsert(f);
+  if (tool == kTool<VerifySummary>)
     return VerifySummary{f.flag("ok").value_or(false), f.count("partitions").value_or(0), f.count("partitions_ok").value_or(0),
                          f.count("live_1x").value_or(0), f.count("sampled").value_or(0)};
   bad_data("summary record: unknown tool \"" + tool + "\"");

@@ -90,26 +90,13 @@ BOOST_AUTO_TEST_CASE(local_target_and_defaults) {
   BOOST_TEST(flag(v["scan_args"], "--tables") == "/data/db/tables");
 }
 
-BOOST_AUTO_TEST_CASE(azure_and_gcs_endpoints_and_key_names) {
-  const std::string azure = R"(target:
-  mode: remote
-  remote:
-    cloud: az
-    endpoint: ignored:1
-    bucket: c
-)";
-  auto v = args_of(azure);
-  BOOST_TEST(flag(v["upload_args"], "--backend") == "azure");
-  BOOST_TEST(flag(v["upload_args"], "--endpoint") == "(absent)");
-  auto g = args_of(R"(target:
-  mode: remote
-  remote:
-    cloud: gcp
-    endpoint: ignored:1
-    bucket: c
-)");
-  BOOST_TEST(flag(g["upload_args"], "--backend") == "gcs");
-  BOOST_TEST(flag(g["upload_args"], "--endpoint") == "(absent)");
+// Azure's endpoint is derived from the account, and mm-upload takes none for GCS.
+BOOST_AUTO_TEST_CASE(azure_and_gcs_uploads_get_no_endpoint) {
+  for (const auto& [cloud, backend] : {std::pair<std::string, std::string>{"az", "azure"}, {"gcp", "gcs"}}) {
+    auto v = args_of("target:\n  mode: remote\n  remote:\n    cloud: " + cloud + "\n    endpoint: ignored:1\n    bucket: c\n");
+    BOOST_TEST(flag(v["upload_args"], "--backend") == backend);
+    BOOST_TEST(flag(v["upload_args"], "--endpoint") == "(absent)");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(collections_override_even_when_empty) {

@@ -23,7 +23,7 @@ int merge(int argc, char** argv) {
   rapidjson::Document record;
   while (in.next(record)) {
     at_record(in, [&] {
-      if (get_string_or(record, "kind", "") != "summary") return out.write_line(in.line());
+      if (std::string(kind_of(record)) != "summary") return out.write_line(in.line());
       const auto summary = records::read_summary(record);
       for (auto& m : merged)
         if (m.summary.index() == summary.index()) {

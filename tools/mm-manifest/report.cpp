@@ -50,7 +50,7 @@ int report(int argc, char** argv) {
   rapidjson::Document record;
   while (in.next(record)) {
     at_record(in, [&] {
-      const std::string kind = get_string(record, "kind");
+      const std::string kind = kind_of(record);
       if (kind == "plan") plan.push_back(records::read_plan(record));
       if (kind == "unflushed") {
         records::Unflushed u;

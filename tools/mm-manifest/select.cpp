@@ -10,7 +10,7 @@ namespace mm::manifest_cmd {
 
 namespace {
 
-bool is_collection_record(const rapidjson::Value& record) { return get_string(record, "kind") == "collection"; }
+bool is_collection_record(const rapidjson::Value& record) { return std::string(kind_of(record)) == "collection"; }
 
 // The collections the collection records of `path` name.
 std::set<std::string> collections_in(const std::string& path) {

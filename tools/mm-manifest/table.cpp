@@ -26,13 +26,13 @@ int table(int argc, char** argv) {
   rapidjson::Document record;
   while (in.next(record)) {
     at_record(in, [&] {
-      const std::string kind = get_string(record, "kind");
+      const std::string kind = kind_of(record);
       if (kind != want) return;
       if (kind == "plan") {
         const auto p = records::read_plan(record);
         plan.row({p.collection, tag_or_dash(p.tag), p.partition, std::to_string(p.segments), std::to_string(p.live), std::to_string(p.bytes),
                   std::to_string(p.groups)});
-        total.segments += p.segments, total.live += p.live, total.bytes += p.bytes, total.groups += p.groups;
+        total += p;
       }
       if (kind == "verify") {
         const auto v = records::read_verify(record);

@@ -15,9 +15,8 @@ int totals(int argc, char** argv) {
   rapidjson::Document record;
   while (in.next(record)) {
     at_record(in, [&] {
-      if (get_string(record, "kind") != "plan") return;
-      const auto p = records::read_plan(record);
-      total.live += p.live, total.bytes += p.bytes, total.groups += p.groups;
+      if (std::string(kind_of(record)) != "plan") return;
+      total += records::read_plan(record);
     });
   }
   ManifestWriter out;
