@@ -1,5 +1,7 @@
 #include "record_filter.hpp"
 
+#include <algorithm>
+
 #include "ordered_output.hpp"
 #include "task_group.hpp"
 
@@ -29,7 +31,7 @@ void run_filter(ManifestReader& in, ManifestWriter& out, const FilterOptions& op
   };
   rapidjson::Document record;
   while (accepted && in.next(record)) {
-    if (kind_of(record) != options.kind) {
+    if (std::find(options.kinds.begin(), options.kinds.end(), kind_of(record)) == options.kinds.end()) {
       print(options.ordered ? ordered.reserve() : 0, in.line());
       continue;
     }

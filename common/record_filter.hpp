@@ -1,4 +1,4 @@
-// The loop of a tool that works on one kind of manifest record (in the spirit of PDAL's
+// The loop of a tool that works on some kinds of manifest record (in the spirit of PDAL's
 // Streamable::processOne): read each record, pass through every other kind, hand the work of each
 // record of its kind to the workers, print what the workers return. The tool keeps its flags and
 // its work on one record; the reading, the passing through, the threads and the output order live
@@ -15,7 +15,7 @@
 namespace mm {
 
 struct FilterOptions {
-  std::string kind;     // the records the tool works on
+  std::vector<std::string> kinds;  // the records the tool works on
   unsigned jobs = 1;    // pieces of work run at once (1 and ordered: on the reading thread)
   bool ordered = true;  // print in input order (else: as each piece of work ends)
 };

@@ -323,6 +323,19 @@ void GroupWriter::finish() {
   sync_dir(parent_dir_);
 }
 
+records::Chunk GroupWriter::announcement(const Chunk& chunk, const FieldNames& fields) const {
+  records::Chunk c{plan_.collection, plan_.partition, plan_.name, {}};
+  auto range = [&](const std::string& field, const std::string& path, const std::string& final_path, uint64_t header,
+                   uint64_t row_size) {
+    uint64_t begin = chunk.out_row == 0 ? 0 : header + chunk.out_row * row_size;
+    uint64_t end = header + (chunk.out_row + chunk.rows) * row_size;
+    c.files.push_back({field, path, final_path, header + plan_.rows * row_size, begin, end - begin});
+  };
+  range(fields.id, id_tmp_, out_.id_path, id_header_, 8);
+  range(fields.vector, vector_tmp_, out_.vector_path, vector_header_, plan_.row_bytes());
+  return c;
+}
+
 std::string group_record(const GroupPlan& plan, const GroupOutput& out, const FieldNames& fields) {
   records::Group g;
   g.collection = plan.collection;

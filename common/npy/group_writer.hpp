@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "npy/group_plan.hpp"
+#include "records/chunk.hpp"
 
 namespace mm::npy {
 
@@ -56,6 +57,9 @@ class GroupWriter {
   void write(const Chunk& chunk, uint64_t window_bytes, const std::function<void(uint64_t)>& progress);
   // Once every chunk is written: syncs, checks the sizes, renames into place.
   void finish();
+  // The byte ranges of the temporary files a written chunk made final (the first chunk's include
+  // the headers), for mm-upload to send before the group is complete.
+  records::Chunk announcement(const Chunk& chunk, const FieldNames& fields) const;
 
  private:
   // Closes the files and removes the temporary directory, unless the group was renamed into place.

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,21 @@ struct ListPage {
   std::string next;  // continuation token or marker; empty on the last page
 };
 
+// An upload fed one part at a time, in any order, while the file is still being written (mm-npy
+// --announce-chunks); the object appears only at commit(). Destroyed uncommitted, it is abandoned
+// and the store drops its parts.
+class PartUpload {
+ public:
+  virtual ~PartUpload() = default;
+  // Parts are [i * part_size(), (i + 1) * part_size()), the last one shorter.
+  virtual uint64_t part_size() const = 0;
+  virtual unsigned parts() const = 0;
+  // Sends part `index` (from 0), read from `fd`; parts may be sent from several threads at once.
+  virtual void put(unsigned index, int fd, const std::string& path) = 0;
+  // Once every part is sent: makes the object appear with its checksum, and checks both.
+  virtual void commit() = 0;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -60,6 +76,9 @@ class ObjectStore {
   // Makes `key` hold exactly the bytes of the file at `path`. Returns false when it already did,
   // so nothing was written. `progress` gets the bytes handled (skipped ones too).
   virtual bool place(const std::string& key, const std::string& path, const ProgressFn& progress) = 0;
+  // An upload of a file of `size` bytes in parts, started now; nullptr when the store takes the
+  // file only whole (one part would do, or it cannot yet keep the checksum of a file sent so).
+  virtual std::unique_ptr<PartUpload> start_parts(const std::string&, uint64_t) { return nullptr; }
   // Fails with one line naming the bucket and endpoint when it is missing or not writable;
   // writes and deletes the small object `probe_key` to prove the latter.
   virtual void check_bucket(const std::string& probe_key) = 0;
@@ -104,6 +123,8 @@ class RemoteStore : public ObjectStore {
   // Fills file.sha256: the SHA-256 of the whole file, unless a backend overrides it.
   virtual void digest(SourceFile& file);
   virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
+  // Verify, don't trust: fails unless the store now reports `size` bytes and checksum `sha256` for `key`.
+  void check_written(const std::string& key, uint64_t size, const std::string& sha256);
 
  private:
   // The object into `fd` as ranges of parts.size, parts.jobs at once.

@@ -41,14 +41,16 @@ bool RemoteStore::place(const std::string& key, const std::string& path, const P
     return false;
   }
   put_file(key, file, progress);
+  check_written(key, file.size, file.sha256);
+  return true;
+}
 
-  // Verify, don't trust: the store must now report our size and checksum.
+void RemoteStore::check_written(const std::string& key, uint64_t size, const std::string& sha256) {
   auto written = head(key);
   if (!written) fail(display(key) + ": not found right after upload");
-  if (written->size != file.size || written->sha256 != file.sha256)
+  if (written->size != size || written->sha256 != sha256)
     fail(display(key) + ": after upload the store reports " + std::to_string(written->size) + " bytes, sha256 \"" +
-         written->sha256 + "\"; expected " + std::to_string(file.size) + " bytes, sha256 " + file.sha256);
-  return true;
+         written->sha256 + "\"; expected " + std::to_string(size) + " bytes, sha256 " + sha256);
 }
 
 }  // namespace mm::storage

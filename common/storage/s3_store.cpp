@@ -96,7 +96,25 @@ std::optional<ObjectInfo> S3Store::head(const std::string& key) {
   info.sha256 = answer.header("x-amz-meta-mm-sha256");
   // GCS's XML API reports user metadata under its own prefix.
   if (info.sha256.empty()) info.sha256 = answer.header("x-goog-meta-mm-sha256");
+  // Uploaded while its file was written: the checksum is beside it.
+  if (info.sha256.empty()) info.sha256 = get_text(checksum_key(key)).value_or("");
   return info;
+}
+
+void S3Store::put_text(const std::string& key, const std::string& text) {
+  HttpRequest r = request("PUT", key, "", sha256_hex(text));
+  r.headers.push_back("Content-Type: text/plain");
+  r.text = text;
+  HttpResponse answer = http_.send(r, display(key) + ": PUT");
+  if (answer.status != 200) fail_answer("PUT", key, r, answer);
+}
+
+std::optional<std::string> S3Store::get_text(const std::string& key) {
+  HttpRequest r = request("GET", key, "", kEmptySha256);
+  HttpResponse answer = http_.send(r, display(key) + ": GET");
+  if (answer.status == 404) return std::nullopt;
+  if (answer.status != 200) fail_answer("GET", key, r, answer);
+  return answer.body;
 }
 
 void S3Store::put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) {

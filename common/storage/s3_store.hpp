@@ -43,6 +43,7 @@ class S3Store final : public RemoteStore {
   // part's PUT, and mm-sha256 is "<SHA-256 of the parts' hex digests concatenated>-<part size>".
   void digest(SourceFile& file) override;
   void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
+  std::unique_ptr<PartUpload> start_parts(const std::string& key, uint64_t size) override;
   // ListObjectsV2 and GET (s3_read.cpp).
   ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) override;
   void get(const ListedObject& object, FileSink& sink) override;
@@ -55,10 +56,22 @@ class S3Store final : public RemoteStore {
   std::string explain(const HttpRequest& sent, const HttpResponse& answer);
   [[noreturn]] void fail_answer(const std::string& op, const std::string& key, const HttpRequest& sent,
                                 const HttpResponse& answer);
+  friend class S3PartUpload;
+  // The object holding the mm-sha256 of an object uploaded before its file was complete (its
+  // metadata could not hold it: S3 takes metadata when an upload starts).
+  static std::string checksum_key(const std::string& key);
+  // A small object whose body is `text`.
+  void put_text(const std::string& key, const std::string& text);
+  // The body of a small object; nullopt when there is none.
+  std::optional<std::string> get_text(const std::string& key);
   void put_single(const std::string& key, const SourceFile& file, const ProgressFn& progress);
   void put_multipart(const std::string& key, const SourceFile& file, const ProgressFn& progress);
-  std::string upload_part(const std::string& key, const std::string& upload_id, const SourceFile& file, unsigned number,
-                          uint64_t offset, uint64_t length);
+  // Multipart steps; `sha256` (start: the metadata, may be empty; part: the part's) as the server checks it.
+  std::string start_multipart(const std::string& key, const std::string& sha256);
+  std::string upload_part(const std::string& key, const std::string& upload_id, int fd, unsigned number,
+                          uint64_t offset, uint64_t length, const std::string& sha256);
+  void complete_multipart(const std::string& key, const std::string& upload_id, const std::vector<std::string>& etags);
+  void abort_multipart(const std::string& key, const std::string& upload_id) noexcept;
   std::string bucket_display() const;
   std::string endpoint_url() const;
 

@@ -6,7 +6,7 @@
 
 namespace mm::storage {
 
-GroupUpload upload_group(records::Group group, ObjectStore& store, const std::string& prefix,
+GroupUpload upload_group(records::Group group, ObjectStore& store, StreamedUploads& streamed, const std::string& prefix,
                          const ProgressFn& progress) {
   if (group.files.empty()) bad_data("group " + group.name + ": field \"files\" missing or empty");
   GroupUpload result;
@@ -15,10 +15,15 @@ GroupUpload upload_group(records::Group group, ObjectStore& store, const std::st
   for (const auto& [field, path] : group.files) {
     const std::string key = object_key(prefix, group.collection, group.partition, group.name, field);
     uint64_t bytes = 0;
-    bool written = store.place(key, path, [&](uint64_t n) {
+    auto counted = [&](uint64_t n) {
       bytes += n;
       progress(n);
-    });
+    };
+    bool written = true;
+    if (auto size = streamed.complete(key, progress))
+      bytes = *size;  // most of it sent before the group record came
+    else
+      written = store.place(key, path, counted);
     result.bytes += bytes;
     result.objects += 1;
     result.written += written ? 1 : 0;

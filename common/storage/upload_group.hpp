@@ -5,6 +5,7 @@
 
 #include "records/group.hpp"
 #include "storage/object_store.hpp"
+#include "storage/streamed_uploads.hpp"
 
 namespace mm::storage {
 
@@ -16,8 +17,9 @@ struct GroupUpload {
 
 // Each file "files".<field> goes to <prefix>/<collection>/<partition>/<name>/<field>.npy.
 // "objects" maps the same fields to keys (or absolute paths for local storage); "uploaded" is
-// false when every object was already present and complete.
-GroupUpload upload_group(records::Group group, ObjectStore& store, const std::string& prefix,
+// false when every object was already present and complete. A file whose upload `streamed` began
+// while it was written is completed there; the others are placed whole.
+GroupUpload upload_group(records::Group group, ObjectStore& store, StreamedUploads& streamed, const std::string& prefix,
                          const ProgressFn& progress);
 
 }  // namespace mm::storage

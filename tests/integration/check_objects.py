@@ -2,13 +2,16 @@
 """Checks what mm-upload wrote, with independent clients (the `minio` and `azure-storage-blob`
 packages), never with our own code.
 
-  check_objects.py s3|azure MANIFEST PREFIX [--only-objects] [--etags FILE]
+  check_objects.py s3|azure MANIFEST PREFIX [--only-objects] [--etags FILE] [--streamed]
 
 For every group record of MANIFEST: each field's object key is PREFIX/<collection>/<partition>/
 <name>/<field>.npy, the object has the local file's size, its mm-sha256 metadata is the local
 file's SHA-256 (for s3 files larger than MM_CHECK_PART_SIZE bytes, mm-upload's default 64 MiB
-unless set, the digest of its parts), and its bytes (downloaded) are the local file's bytes. With --only-objects, the
-objects under PREFIX must be exactly those (no probe, temp or stray objects). --etags writes
+unless set, the digest of its parts), and its bytes (downloaded) are the local file's bytes. An s3
+object uploaded while its file was written has no metadata; its mm-sha256 is then the body of the
+object KEY.mm-sha256 beside it; with --streamed, every s3 object sent in parts must be such a one.
+With --only-objects, the objects under PREFIX must be exactly those and their checksum objects (no
+probe, temp or stray objects). --etags writes
 "key etag last-modified" lines, so two runs can show that a rerun rewrote nothing.
 Connection from the environment: MM_CHECK_ENDPOINT (host:port for s3, URL for azure),
 MM_CHECK_BUCKET, MM_CHECK_ACCESS_KEY + MM_CHECK_SECRET_KEY (s3), MM_CHECK_ACCOUNT +
@@ -51,8 +54,17 @@ class S3:
 
     def stat(self, key):
         st = self.client.stat_object(self.bucket, key)
-        meta = {k.lower(): v for k, v in st.metadata.items()}
-        return st.size, meta.get("x-amz-meta-mm-sha256", ""), f"{st.etag} {st.last_modified.isoformat()}"
+        meta = {k.lower(): v for k, v in st.metadata.items()}.get("x-amz-meta-mm-sha256")
+        beside = None
+        if meta is None:
+            beside = key + ".mm-sha256"
+            resp = self.client.get_object(self.bucket, beside)
+            try:
+                meta = resp.read().decode()
+            finally:
+                resp.close()
+                resp.release_conn()
+        return st.size, meta, f"{st.etag} {st.last_modified.isoformat()}", beside
 
     def sha256(self, key):
         h = hashlib.sha256()
@@ -82,7 +94,7 @@ class Azure:
 
     def stat(self, key):
         p = self.container.get_blob_client(key).get_blob_properties()
-        return p.size, p.metadata.get("mm_sha256", ""), f"{p.etag} {p.last_modified.isoformat()}"
+        return p.size, p.metadata.get("mm_sha256", ""), f"{p.etag} {p.last_modified.isoformat()}", None
 
     def sha256(self, key):
         h = hashlib.sha256()
@@ -97,6 +109,7 @@ class Azure:
 def main():
     backend, manifest, prefix = sys.argv[1:4]
     only = "--only-objects" in sys.argv[4:]
+    streamed = "--streamed" in sys.argv[4:]
     etags_out = sys.argv[sys.argv.index("--etags") + 1] if "--etags" in sys.argv else None
     part_size = int(os.environ.get("MM_CHECK_PART_SIZE", 64 << 20))
     etags = []
@@ -114,9 +127,13 @@ def main():
             if rec.get("objects", {}).get(field) != key:
                 problems.append(f"group {rec['name']}: objects.{field} is {rec.get('objects', {}).get(field)!r}, expected {key!r}")
                 continue
-            size, meta, version = store.stat(key)
+            size, meta, version, beside = store.stat(key)
             etags.append(f"{key} {version}")
             local_size, local_sha = os.path.getsize(path), file_sha256(path)
+            if beside:
+                expected_keys.add(beside)
+            elif streamed and backend == "s3" and local_size > part_size:
+                problems.append(f"{key}: sent in parts with its checksum as metadata, not while its file was written")
             if size != local_size:
                 problems.append(f"{key}: {size} bytes, local file has {local_size}")
             want_meta = expected_metadata(backend, path, part_size)

@@ -35,7 +35,7 @@ void fetch_segments(RemoteStore& store, const std::vector<std::string>& prefixes
   ManifestReader in(manifest);
   ManifestWriter writer;
   Progress progress("fetched", 0, 0);
-  run_filter(in, writer, {"segment", jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWorks {
+  run_filter(in, writer, {{"segment"}, jobs, true}, [&](const rapidjson::Document& record, const std::string& line) -> RecordWorks {
     return {[&, line, ids = records::read_segment_ref(record)] {
       const auto& [collection, table_id, segment_id] = ids;
       SegmentFetch done;

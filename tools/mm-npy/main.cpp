@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
     ("j,jobs", "chunks written at once", cxxopts::value<unsigned>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))), "N")
     ("id-field", "2.x primary key field name (names the id file)", cxxopts::value<std::string>()->default_value("id"), "NAME")
     ("vector-field", "2.x vector field name (names the vector file)", cxxopts::value<std::string>()->default_value("data"), "NAME")
+    ("announce-chunks", "print a chunk record as each chunk of a group is written (the byte ranges now final in its temporary files), so that mm-upload can send them before the group is complete")
     ("plan", "write nothing: print one plan record per partition (live rows, bytes, groups at --group-size and --first-group-size), as the conversion would cut them; no --out");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
@@ -88,6 +89,7 @@ int run(int argc, char** argv) {
     return group_record(plan, group.output(), fields);
   };
   const uint64_t window = window_bytes(jobs);
+  const bool announce = result.count("announce-chunks") > 0;
   // The chunks of the groups, in input order, so a group is finished (by whoever writes its last
   // chunk) before most of the next one is written: downstream can start on it early.
   auto chunk_works = [&](std::vector<GroupPlan> plans) {
@@ -103,7 +105,7 @@ int run(int argc, char** argv) {
       for (const auto& chunk : chunks)
         works.push_back([&, group, left, chunk] {
           group->write(chunk, window, [&](uint64_t bytes) { progress.add(0, bytes); });
-          if (--*left > 0) return std::string();
+          if (--*left > 0) return announce ? records::to_json(group->announcement(chunk, fields)) : std::string();
           group->finish();
           return done(*group);
         });
@@ -111,7 +113,7 @@ int run(int argc, char** argv) {
     return works;
   };
   run_filter(
-      in, out, {"segment", jobs, false},
+      in, out, {{"segment"}, jobs, false},
       [&](const rapidjson::Document& record, const std::string&) {
         auto segment = records::read_segment(record);
         if (!segment.scanned) bad_data("segment " + segment.segment_id + " has not been scanned (run mm-scan first)");

@@ -31,7 +31,7 @@ int run(int argc, char** argv) {
   ManifestWriter out;
   records::ScanSummary t;
   auto warn = [](const std::string& line) { log_warning(line); };
-  run_filter(in, out, {"segment", 1, true}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
+  run_filter(in, out, {{"segment"}, 1, true}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
     return {[&, s = records::read_segment(record)]() mutable {
       try {
         scan_segment(s, roots, warn);

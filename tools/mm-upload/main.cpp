@@ -15,6 +15,7 @@
 #include "record_filter.hpp"
 #include "storage/keys.hpp"
 #include "storage/open_store.hpp"
+#include "records/chunk.hpp"
 #include "records/store.hpp"
 #include "records/summary.hpp"
 #include "storage/upload_group.hpp"
@@ -86,12 +87,20 @@ int run(int argc, char** argv) {
   out.write_line(store_record(spec, prefix));
   Progress progress("uploaded", 0, 0);
   std::atomic<uint64_t> groups{0}, objects{0}, written{0}, bytes{0};
-  // Groups are printed as their uploads end.
-  run_filter(in, out, {"group", jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
+  StreamedUploads streamed(*store);
+  auto count_bytes = [&](uint64_t n) { progress.add(0, n); };
+  // Groups are printed as their uploads end; chunk records are consumed.
+  run_filter(in, out, {{"group", "chunk"}, jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
+    if (std::string(kind_of(record)) == "chunk")
+      return {[&, chunk = records::read_chunk(record)] {
+        for (const auto& file : chunk.files)
+          streamed.written(object_key(prefix, chunk.collection, chunk.partition, chunk.group, file.field), file, count_bytes);
+        return std::string();
+      }};
     return {[&, group = records::read_group(record)]() mutable {
       // For progress only: a group record without rows (hand-written) still uploads.
       const uint64_t rows = group.rows.value_or(0);
-      GroupUpload done = upload_group(std::move(group), *store, prefix, [&](uint64_t n) { progress.add(0, n); });
+      GroupUpload done = upload_group(std::move(group), *store, streamed, prefix, count_bytes);
       progress.add(1, 0, rows);
       groups += 1;
       objects += done.objects;
@@ -100,6 +109,9 @@ int run(int argc, char** argv) {
       return done.record;
     }};
   });
+  if (auto left = streamed.unfinished(); !left.empty())
+    bad_data("the input ended with " + std::to_string(left.size()) + " file(s) announced by chunk records but no group record, e.g. " +
+             left.front() + " (did mm-npy stop?); their uploads are abandoned, nothing of them is visible; a rerun sends them");
   progress.finish();
   out.write_line(records::to_json(records::UploadSummary{groups, objects, written, bytes}));
   log_info(std::to_string(groups) + " groups, " + std::to_string(objects) + " objects (" + std::to_string(written) +
