@@ -116,8 +116,11 @@ std::string npy_out(const Config& c) {
 }
 
 Words npy_args(const Config& c) {
-  return {"--out", npy_out(c), "--group-size", c.get("milvusmm.groupSize"), "--first-group-size", c.get("milvusmm.firstGroupSize"),
-          "-j", c.get("dumper.worker.limit"), "--id-field", c.get("milvusmm.fields.id"), "--vector-field", c.get("milvusmm.fields.vector")};
+  Words w = {"--out", npy_out(c), "--group-size", c.get("milvusmm.groupSize"), "--first-group-size", c.get("milvusmm.firstGroupSize"),
+             "-j", c.get("dumper.worker.limit"), "--id-field", c.get("milvusmm.fields.id"), "--vector-field", c.get("milvusmm.fields.vector")};
+  // mm-upload reads mm-npy's output directly and starts on a group while it is written.
+  if (!local_target(c)) w.push_back("--announce-chunks");
+  return w;
 }
 
 // The key prefix in the target bucket: OUTPUTDIR/migration, without a leading or trailing /.

@@ -9,6 +9,7 @@
 #include "fuzz_common.hpp"
 #include "manifest.hpp"
 #include "records/catalog.hpp"
+#include "records/chunk.hpp"
 #include "records/group.hpp"
 #include "records/plan.hpp"
 #include "records/report.hpp"
@@ -48,6 +49,7 @@ void read_all(const std::string& path) {
     if (kind == "partition") round_trip(record, mm::records::read_partition);
     if (kind == "store") round_trip(record, mm::records::read_store);
     if (kind == "group") round_trip(record, mm::records::read_group);
+    if (kind == "chunk") round_trip(record, mm::records::read_chunk);
     if (kind == "unflushed") {
       std::string wal;
       const auto u = mm::records::read_unflushed(record, wal);

@@ -49,11 +49,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto before_a = entries(r + "/a"), before_b = entries(r + "/a/b"), before_r = entries(r);
   mm::fuzz::expect_refusal_only([&] {
     mm::storage::LocalStore store(r + "/a/b/store");
+    mm::storage::StreamedUploads streamed(store);  // a local store takes files only whole
     mm::ManifestReader in(path);
     rapidjson::Document record;
     while (in.next(record)) {
       if (std::string(mm::kind_of(record)) != "group") continue;
-      auto done = mm::storage::upload_group(mm::records::read_group(record), store, "files", [](uint64_t) {});
+      auto done = mm::storage::upload_group(mm::records::read_group(record), store, streamed, "files", [](uint64_t) {});
       rapidjson::Document again;
       mm::fuzz::require(mm::parse_json(again, done.record), "upload_group's record is valid JSON");
     }

@@ -66,6 +66,7 @@ milvusmm:
   BOOST_TEST(flag(v["npy_args"], "--group-size") == "2G");
   BOOST_TEST(flag(v["npy_args"], "--out") == "mm-work/npy");
   BOOST_TEST(flag(v["npy_args"], "-j") == "3");
+  BOOST_TEST(flag(v["npy_args"], "--announce-chunks") == "");  // mm-upload streams the groups
   BOOST_TEST(flag(v["bulk_args"], "--verify-sample") == "7");
   BOOST_TEST(flag(v["bulk_args"], "--no-probe") == "");
   BOOST_TEST(flag(v["bulk_args"], "--tls") == "");  // implied by the CA file
@@ -84,6 +85,7 @@ BOOST_AUTO_TEST_CASE(local_target_and_defaults) {
 )");
   BOOST_TEST(v["upload_args"].empty());
   BOOST_TEST(flag(v["npy_args"], "--out") == "/srv/milvus/migration");
+  BOOST_TEST(flag(v["npy_args"], "--announce-chunks") == "(absent)");  // no mm-upload to read them
   BOOST_TEST(flag(v["bulk_args"], "--verify-sample") == "(absent)");
   BOOST_TEST(flag(v["verify_args"], "--sample") == "100");
   BOOST_TEST(flag(v["bulk_args"], "--journal") == "mm-work/mm-bulkinsert.journal");
