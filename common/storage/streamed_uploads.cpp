@@ -66,30 +66,38 @@ void StreamedUploads::written(const std::string& key, const records::WrittenRang
   if (!upload || !upload->parts) return;  // completed, or placed whole at the group record
   if (range.size != upload->size || range.path != upload->path)
     bad_data(range.path + ": chunk record for " + key + " names another file or size than its first one");
+  if (upload->error) std::rethrow_exception(upload->error);  // a part failed: stop early
   upload->add(range.offset, range.offset + range.length);
-  send_covered(*upload, lock, progress);
+  send_covered(upload, lock, progress);
 }
 
-void StreamedUploads::send_covered(Upload& upload, std::unique_lock<std::mutex>& lock, const ProgressFn& progress) {
-  const uint64_t part = upload.parts->part_size();
-  for (unsigned i = 0; i < upload.claimed.size(); ++i) {
-    const uint64_t begin = uint64_t(i) * part, end = std::min(upload.size, begin + part);
-    if (upload.claimed[i] || !upload.covered(begin, end)) continue;
-    upload.claimed[i] = true;
-    ++upload.sending;
-    lock.unlock();
-    std::exception_ptr error;
-    try {
-      upload.parts->put(i, upload.fd, upload.path);
-      progress(end - begin);
-    } catch (...) {
-      error = std::current_exception();
-    }
-    lock.lock();
-    if (error && !upload.error) upload.error = error;
-    if (--upload.sending == 0) upload.idle.notify_all();
-    if (error) std::rethrow_exception(error);
+void StreamedUploads::send_covered(const std::shared_ptr<Upload>& upload, std::unique_lock<std::mutex>& lock,
+                                   const ProgressFn& progress) {
+  const uint64_t part = upload->parts->part_size();
+  std::vector<unsigned> now;
+  for (unsigned i = 0; i < upload->claimed.size(); ++i) {
+    const uint64_t begin = uint64_t(i) * part, end = std::min(upload->size, begin + part);
+    if (upload->claimed[i] || !upload->covered(begin, end)) continue;
+    upload->claimed[i] = true;
+    ++upload->sending;
+    now.push_back(i);
   }
+  // Not under the lock: spawn waits for a free sender, and a sender ends under the lock.
+  lock.unlock();
+  for (unsigned i : now)
+    senders_.spawn([this, upload, i, progress, length = std::min(part, upload->size - uint64_t(i) * part)] {
+      std::exception_ptr error;
+      try {
+        upload->parts->put(i, upload->fd, upload->path);
+        progress(length);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> done(mutex_);
+      if (error && !upload->error) upload->error = error;
+      if (--upload->sending == 0) upload->idle.notify_all();
+    });
+  lock.lock();
 }
 
 std::optional<uint64_t> StreamedUploads::complete(const std::string& key, const ProgressFn& progress) {
@@ -97,10 +105,10 @@ std::optional<uint64_t> StreamedUploads::complete(const std::string& key, const 
   auto& slot = uploads_[key];
   auto upload = std::move(slot);  // a chunk record coming late finds it completed
   if (!upload || !upload->parts) return std::nullopt;
+  upload->add(0, upload->size);  // the group record says every byte is written
+  send_covered(upload, lock, progress);
   upload->idle.wait(lock, [&] { return upload->sending == 0; });
   if (upload->error) std::rethrow_exception(upload->error);
-  upload->add(0, upload->size);  // the group record says every byte is written
-  send_covered(*upload, lock, progress);
   lock.unlock();
   upload->parts->commit();
   return upload->size;

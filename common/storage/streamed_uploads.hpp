@@ -1,5 +1,6 @@
 // The uploads of files still being written (mm-npy --announce-chunks): each part goes to the store
-// as soon as the written ranges cover it, and the group record completes the object. Nothing is
+// as soon as the written ranges cover it (several at once, on threads of its own), and the group
+// record completes the object. Nothing is
 // visible in the store before complete(): an upload left unfinished (a failure, or input that
 // ends before its group record) is abandoned, and the store drops its parts.
 #pragma once
@@ -11,13 +12,15 @@
 #include <vector>
 
 #include "records/chunk.hpp"
+#include "task_group.hpp"
 #include "storage/object_store.hpp"
 
 namespace mm::storage {
 
 class StreamedUploads {
  public:
-  explicit StreamedUploads(ObjectStore& store) : store_(store) {}
+  // At most `senders` parts are sent at once.
+  StreamedUploads(ObjectStore& store, unsigned senders) : store_(store), senders_(senders) {}
   // Bytes [offset, offset + length) of `range.path` are final; sends the parts they complete. The
   // first range of a file starts its upload, when the store takes files in parts (else: nothing).
   void written(const std::string& key, const records::WrittenRange& range, const ProgressFn& progress);
@@ -31,11 +34,13 @@ class StreamedUploads {
 
  private:
   struct Upload;
-  // Claims the parts of `upload` that are covered and not yet claimed; sends them.
-  void send_covered(Upload& upload, std::unique_lock<std::mutex>& lock, const ProgressFn& progress);
+  // Claims the parts of `upload` that are covered and not yet claimed, and starts sending them
+  // (on the senders; `lock`, on mutex_, is let go meanwhile).
+  void send_covered(const std::shared_ptr<Upload>& upload, std::unique_lock<std::mutex>& lock, const ProgressFn& progress);
   ObjectStore& store_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Upload>> uploads_;  // a key once complete() came: null
+  TaskGroup senders_;  // last: its tasks end (under mutex_) before the rest goes
 };
 
 }  // namespace mm::storage

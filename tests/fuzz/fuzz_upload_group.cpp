@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto before_a = entries(r + "/a"), before_b = entries(r + "/a/b"), before_r = entries(r);
   mm::fuzz::expect_refusal_only([&] {
     mm::storage::LocalStore store(r + "/a/b/store");
-    mm::storage::StreamedUploads streamed(store);  // a local store takes files only whole
+    mm::storage::StreamedUploads streamed(store, 1);  // a local store takes files only whole
     mm::ManifestReader in(path);
     rapidjson::Document record;
     while (in.next(record)) {

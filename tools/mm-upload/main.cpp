@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
   out.write_line(store_record(spec, prefix));
   Progress progress("uploaded", 0, 0);
   std::atomic<uint64_t> groups{0}, objects{0}, written{0}, bytes{0};
-  StreamedUploads streamed(*store);
+  StreamedUploads streamed(*store, jobs * part_jobs);
   auto count_bytes = [&](uint64_t n) { progress.add(0, n); };
   // Groups are printed as their uploads end; chunk records are consumed.
   run_filter(in, out, {{"group", "chunk"}, jobs, false}, [&](const rapidjson::Document& record, const std::string&) -> RecordWorks {
