@@ -9,7 +9,8 @@
 #               client work: curl PUTs of whole files all at once, curl PUTs of the same bytes cut
 #               into 64 MiB objects 8 at once (both unsigned payload: no client hashing), and
 #               rclone copy with 64 MiB chunks; then mm-upload alone on the same files (with its
-#               defaults, and with --unsigned-payload: no per-part SHA-256), ours end to end (… | mm-npy | mm-upload) and milvus-migration dump into MinIO
+#               defaults, and with --unsigned-payload: no per-part SHA-256), ours end to end (… | mm-npy | mm-upload,
+#               whole groups and groups sent while they are written) and milvus-migration dump into MinIO
 #
 # A ratio is computed per run (floor time / tool time: the share of the physical limit reached;
 # theirs / ours) and its median (min–max) printed.
@@ -48,9 +49,10 @@ ours_local() {
     "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$fx/db/tables" |
         "$bin/mm-npy" -q -j "$jobs" --out "$out/npy" >/dev/null
 }
+# ours_minio PREFIX [MM-NPY FLAGS...]
 ours_minio() {
     "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite" | "$bin/mm-scan" -q --tables "$fx/db/tables" |
-        "$bin/mm-npy" -q -j "$jobs" --out "$out/npy" |
+        "$bin/mm-npy" -q -j "$jobs" --out "$out/npy" "${@:2}" |
         s3env "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix "$1" -j "$jobs" >/dev/null
 }
 # upload_with BIN PREFIX [FLAGS...]: BIN's mm-upload of the .npy files
@@ -115,7 +117,14 @@ for i in $(seq "$runs"); do
     purge "up-$i"
     ((i % 2 == 1)) || baseline_upload
     timed mm_upload_unsigned mm_upload "upu-$i" --unsigned-payload; purge "upu-$i"
-    fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
+    # Whole groups, and groups sent while mm-npy writes them (mm-run's way), in alternating order.
+    for streamed in $( ((i % 2)) && echo "0 1" || echo "1 0"); do
+        if ((streamed)); then
+            fresh; timed ours_minio_streamed ours_minio "ours-s-$i" --announce-chunks; purge "ours-s-$i"
+        else
+            fresh; timed ours_minio ours_minio "ours-$i"; purge "ours-$i"
+        fi
+    done
     if ((have_mmig)); then fresh; timed theirs_minio theirs_minio "theirs-$i"; purge "theirs-$i"; fi
     echo "floors: run $i done, load average $(load)" >&2
 done
@@ -147,15 +156,16 @@ fi
 echo
 echo "## MinIO: against the raw-PUT limit (the fastest of the three first rows, per run)"
 echo
-echo "| command | s | MiB/s | CPU s | limit s / this s (share of the limit) | milvus-migration s / this s |"
-echo "|---|---|---|---|---|---|"
+echo "| command | s | MiB/s | CPU s | limit s / this s (share of the limit) | milvus-migration s / this s | whole groups s / this s |"
+echo "|---|---|---|---|---|---|---|"
 row raw_files "curl PUT whole .npy files, all at once, unsigned payload" "$npybytes" limit theirs_minio
 row raw_64m "curl PUT 64 MiB objects, 8 at once, unsigned payload" "$npybytes" limit theirs_minio
 row rclone64 "rclone copy --transfers 4 --s3-chunk-size 64M" "$npybytes" limit theirs_minio
 row limit "limit (per run: the fastest of the three above)" "$npybytes" limit theirs_minio
 row mm_upload "mm-upload -j 4 (the same files)" "$npybytes" limit theirs_minio
 row mm_upload_unsigned "mm-upload -j 4 --unsigned-payload (the same files)" "$npybytes" limit theirs_minio
-row ours_minio "ours end to end: … \| mm-npy \| mm-upload -j $jobs" "$npybytes" limit theirs_minio
+row ours_minio "ours end to end: … \| mm-npy \| mm-upload -j $jobs, whole groups" "$npybytes" limit theirs_minio ours_minio
+row ours_minio_streamed "ours end to end: … \| mm-npy --announce-chunks \| mm-upload -j $jobs (mm-run's way)" "$npybytes" limit theirs_minio ours_minio
 ((have_mmig)) && row theirs_minio "milvus-migration dump into MinIO" "$npybytes" limit theirs_minio
 echo
 echo "times: median (min–max) of $runs runs; CPU: user+sys of the command's processes (for curl: the clients, not MinIO);"
