@@ -1,5 +1,5 @@
 // man/mm-manifest.5 against the records the code writes: every field of the group, summary, verify,
-// error, plan, store, unflushed and catalog records is documented in its section, and the page documents no field they lack.
+// error, plan, store, chunk, unflushed and catalog records is documented in its section, and the page documents no field they lack.
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -9,6 +9,7 @@
 
 #include "manifest.hpp"
 #include "records/catalog.hpp"
+#include "records/chunk.hpp"
 #include "records/error.hpp"
 #include "records/group.hpp"
 #include "records/plan.hpp"
@@ -107,8 +108,12 @@ BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_catalog_records_exactly) {
   BOOST_TEST(documented(section(page, ".SS segment", {".SS", ".SH"})) == fields(to_json(scanned)));
 }
 
-BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_plan_store_and_unflushed_records_exactly) {
+BOOST_AUTO_TEST_CASE(mm_manifest_5_documents_the_plan_store_chunk_and_unflushed_records_exactly) {
   const std::string page = man_page();
+  const std::string chunk_text = section(page, ".SS chunk", {".SS", ".SH"});
+  std::set<std::string> chunk_files;
+  BOOST_TEST(documented(chunk_text) == fields(to_json(Chunk{"c", "p", "g", {WrittenRange{}}}), &chunk_files));
+  for (const auto& name : chunk_files) BOOST_TEST(chunk_text.find("\n.B " + name + "\n") != std::string::npos, "chunk files: " << name);
   BOOST_TEST(documented(section(page, ".SS plan", {".SS", ".SH"})) == fields(to_json(PartitionPlan{})));
   BOOST_TEST(documented(section(page, ".SS store", {".SS", ".SH"})) == fields(to_json(StoreRecord{"", "{}"})));
   mm::milvus1x::UnflushedChanges unflushed;
