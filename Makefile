@@ -34,6 +34,7 @@ bench: deps build
 	set -o pipefail; bench/floors.sh | tee bench/out/floors.md
 	set -o pipefail; bench/e2e.sh | tee bench/out/e2e.md
 	set -o pipefail; bench/whole.sh | tee bench/out/whole.md
+	bench/plot-whole.sh
 	set -o pipefail; bench/rss.sh | tee bench/out/rss.md
 	set -o pipefail; bench/scaling.sh | tee bench/out/scaling.md
 	bench/plot.sh

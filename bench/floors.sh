@@ -10,7 +10,8 @@
 #               into 64 MiB objects 8 at once (both unsigned payload: no client hashing), and
 #               rclone copy with 64 MiB chunks; then mm-upload alone on the same files (with its
 #               defaults, and with --unsigned-payload: no per-part SHA-256), ours end to end (… | mm-npy | mm-upload,
-#               whole groups and groups sent while they are written) and milvus-migration dump into MinIO
+#               whole groups and groups sent while they are written) and milvus-migration dump into MinIO;
+#               the dump also against the sum of both floors (it writes the groups to disk and sends them)
 #
 # A ratio is computed per run (floor time / tool time: the share of the physical limit reached;
 # theirs / ours) and its median (min–max) printed.
@@ -167,6 +168,18 @@ row mm_upload_unsigned "mm-upload -j 4 --unsigned-payload (the same files)" "$np
 row ours_minio "ours end to end: … \| mm-npy \| mm-upload -j $jobs, whole groups" "$npybytes" limit theirs_minio ours_minio
 row ours_minio_streamed "ours end to end: … \| mm-npy --announce-chunks \| mm-upload -j $jobs (mm-run's way)" "$npybytes" limit theirs_minio ours_minio
 ((have_mmig)) && row theirs_minio "milvus-migration dump into MinIO" "$npybytes" limit theirs_minio
+echo
+echo "## The dump into MinIO against both floors at once"
+echo
+echo "Here MinIO stores on the disk mm-npy writes its groups to, and both share the cores: the dump must write the"
+echo "groups durably and send them, so its floor is the durable copy plus the raw-PUT limit, run by run."
+echo
+echo "| command | s | MiB/s | CPU s | floor s / this s (share of the floor) |"
+echo "|---|---|---|---|---|"
+paste -d' ' "$tmp/catsync.s" "$tmp/limit.s" | awk '{printf "%.3f\n", $1 + $2}' >"$tmp/dump_floor.s"
+row dump_floor "floor: cat + sync, then the raw-PUT limit" "$npybytes" dump_floor
+row ours_minio "ours end to end, whole groups" "$npybytes" dump_floor
+row ours_minio_streamed "ours end to end, streamed (mm-run's way)" "$npybytes" dump_floor
 echo
 echo "times: median (min–max) of $runs runs; CPU: user+sys of the command's processes (for curl: the clients, not MinIO);"
 echo "ratios per run, then median (min–max). The last column is the largest speed-up over milvus-migration that a tool at"

@@ -74,6 +74,10 @@ void BulkImporter::on_store(const rapidjson::Value& r) {
   rapidjson::Document spec;
   parse_json(spec, record.store);
   store_.emplace(storage::read_store_spec(spec, "store record"), record.prefix);
+  // mm-upload writes the store record first: a fresh run probes now, while the first group is
+  // still converted and uploaded upstream. A rerun probes at its first group not yet imported
+  // (there may be none).
+  if (journal_.completed_rows().empty()) probe_once();
 }
 
 void BulkImporter::probe_once() {
