@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak memory (issue 13, item 4: every tool at most 64 MiB at any size and -j): the peak RSS of each
 # tool of a whole migration, on generated delete-free 1.x installations of each size of BENCH_SIZES,
-# at each -j of BENCH_JOBS_LIST: mm-meta, mm-scan, mm-npy -j N, mm-upload -j N into MinIO, mm-fetch
+# at each -j of BENCH_JOBS_LIST: mm-meta, mm-scan, mm-npy -j N --announce-chunks, mm-upload -j N into
+# MinIO (its parts sent as the chunk records come, as mm-run's pipeline does), mm-fetch
 # -j N of the segment files back out of MinIO, mm-bulkinsert -j N --create-index into Milvus 2.3 (storage in that
 # MinIO), mm-verify (--sample 100) against it; each tool alone on a manifest file, so that one
 # measurement is one process. The table marks every peak over 64 MiB. Milvus counts the rows after
@@ -48,7 +49,8 @@ for size in $sizes; do
         rm -rf "$tmp/npy" "$tmp/tables"
         meta=$(peak meta "$bin/mm-meta" -q --sqlite "$fx/db/meta.sqlite")
         scan=$(peak scan "$bin/mm-scan" -q --tables "$fx/db/tables" "$tmp/meta.out")
-        npy=$(peak npy "$bin/mm-npy" -q -j "$j" --out "$tmp/npy" "$tmp/scan.out")
+        # --announce-chunks, as mm-run converts for a bucket: mm-upload sends the parts as chunk records say.
+        npy=$(peak npy "$bin/mm-npy" -q -j "$j" --announce-chunks --out "$tmp/npy" "$tmp/scan.out")
         upload=$(s3env peak upload "$bin/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix rss/migration -j "$j" "$tmp/npy.out")
         # The segment files, uploaded as a 1.x tables/ directory, and fetched back.
         rcenv rclone copy -q "$fx/db/tables" "bench:$bucket/rss/tables"

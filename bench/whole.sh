@@ -9,7 +9,7 @@
 # which must be the installation's or the bench fails; the time to the first import; and for ours
 # the server's import time from mm-run's journal (the union of each group's submitting → completed),
 # so that ours / server-only shows what the server alone would take, and our share of the wall
-# (1 − server / wall). The medians of ours go to $BENCH_DIR/whole.dat for bench/plot.sh.
+# (1 − server / wall). The medians of ours go to $BENCH_DIR/whole.dat for bench/plot-whole.sh.
 # milvus-migration (built outside the project) comes from MM_MIGRATION; without it its rows say
 # "not measured" and ours are measured alone. MM_BASELINE_BIN (another build's directory, e.g. of
 # the previous commit) adds its `mm-run run` to the rotation, and its wall / this build's wall.
@@ -94,13 +94,12 @@ for size in $sizes; do
                 check "$name"
             done
             for name in $contenders; do
-                [[ $name == theirs ]] && continue
+                [[ $name == ours ]] || paste -d' ' <(last "$name") <(last ours) | awk '{printf "%.3f\n", $1 / $2}' >>"$tmp/$name-ratio.s"
+                [[ $name == theirs ]] && continue # its journal is not ours to read
                 paste -d' ' <(tail -n 1 "$tmp/$name-server.s") <(last "$name") |
                     awk '{printf "%.3f\n", $2 / $1; printf "%.3f\n", 1 - $1 / $2 > "/dev/stderr"}' \
                         >>"$tmp/$name-vs-server.s" 2>>"$tmp/$name-share.s"
-                [[ $name == ours ]] || paste -d' ' <(last "$name") <(last ours) | awk '{printf "%.3f\n", $1 / $2}' >>"$tmp/$name-ratio.s"
             done
-            [[ $contenders != *theirs* ]] || paste -d' ' <(last theirs) <(last ours) | awk '{printf "%.3f\n", $1 / $2}' >>"$tmp/theirs-ratio.s"
             echo "whole: $size GiB, $dim-d, run $i: $want rows in Milvus after each tool; load average $(load)" >&2
         done
         data="$(gib "$(payload "$fx")"), $dim-d, $want rows"

@@ -330,7 +330,6 @@ ImportProgress progress_of(const pb::milvus::GetImportStateResponse& r) {
     default:  // pending, started, persisted, flushed, unknown
       p.state = ImportProgress::State::Running;
       p.pending = r.state() == pb::common::ImportPending;
-      p.written = r.state() == pb::common::ImportPersisted || r.state() == pb::common::ImportFlushed;
   }
   return p;
 }

@@ -44,7 +44,6 @@ struct ImportProgress {
   // Unknown: the server does not know the id (2.4.5+: status code 2100).
   enum class State { Running, Completed, Failed, Unknown } state = State::Running;
   bool pending = false;  // queued, not started yet
-  bool written = false;  // 2.2/2.3 Persisted or Flushed: the files are read, every row is in segments
   int64_t rows = 0;
   int percent = 0;
   std::string failed_reason;

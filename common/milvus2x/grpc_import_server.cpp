@@ -17,7 +17,6 @@ JobStatus status_of(const ImportProgress& p) {
     case ImportProgress::State::Unknown: s.state = JobStatus::State::Unknown; break;
   }
   s.pending = p.pending;
-  s.written = p.written;
   s.percent = p.percent;
   s.rows = p.rows;
   s.reason = p.failed_reason;

@@ -94,9 +94,7 @@ void run_import_probe(Client& client, ImportServer& server, storage::ObjectStore
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
     for (;;) {
       JobStatus s = server.status(job);
-      // Milvus has read the files once it has written their rows (2.2/2.3 Persisted): waiting
-      // for the flush too (2 s and more) would only hold back the first real import.
-      if (s.state == JobStatus::State::Completed || s.written) break;
+      if (s.state == JobStatus::State::Completed) break;
       if (s.state != JobStatus::State::Running)
         fail("probe: " + server.rules().name() + " at " + server.address() + " cannot import the probe group written to " + where +
              (s.reason.empty() ? "" : " (" + s.reason + ")") + ": " + what_to_check(spec) + "; --no-probe skips this check");

@@ -20,7 +20,6 @@ struct JobStatus {
   // task id of another server version).
   enum class State { Running, Completed, Failed, Unknown } state = State::Running;
   bool pending = false;  // queued, not started
-  bool written = false;  // 2.2/2.3: the files are read and every row written; only the flush is left
   int percent = 0;
   int64_t rows = 0;
   std::string reason;             // why it failed
