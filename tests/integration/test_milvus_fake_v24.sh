@@ -164,6 +164,13 @@ else
 fi
 grep -q "probe: Milvus 3.0.1 imported a probe group written to $SCRATCH/import" "$SCRATCH/probe.err" && pass "3.0: the probe ran first" ||
   fail "3.0: no probe line: $(head -n 3 "$SCRATCH/probe.err")"
+# A fresh run probes as soon as it reads the store record (mm-upload's first line), before it sets
+# up the collections whose records follow, so that the probe overlaps the first group's conversion.
+probe_at=$(grep -n -m1 "probe: Milvus 3.0.1 imported" "$SCRATCH/probe.err" | cut -d: -f1)
+setup_at=$(grep -n -m1 -E "created collection|collection .* exists" "$SCRATCH/probe.err" | cut -d: -f1)
+[ -n "$probe_at" ] && [ -n "$setup_at" ] && [ "$probe_at" -lt "$setup_at" ] &&
+  pass "3.0: a fresh run probes at the store record, before setting up its collections" ||
+  fail "3.0: the probe at line ${probe_at:-none} of its log, the first collection set up at line ${setup_at:-none}"
 left=$(find "$SCRATCH/import" -name '.mm-probe*'; curl -sS "http://127.0.0.1:$port/_fake/state" | jq -r '.collections | keys[]' | grep mm_probe_ || true)
 [ -z "$left" ] && pass "3.0: no probe file or collection left" || fail "3.0: probe leftovers: $left"
 cp "$SCRATCH/groups.jsonl" "$SCRATCH/groups.orig" && cp "$SCRATCH/uploaded.jsonl" "$SCRATCH/groups.jsonl"
