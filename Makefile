@@ -25,7 +25,7 @@ test-long: deps build
 	ctest --test-dir $(BUILD) --output-on-failure --label-regex long
 
 # Each script prints markdown tables (copies in bench/out/*.md); bench/RESULTS.md says what each measures.
-# Shrink it with BENCH_RUNS, BENCH_BYTES, BENCH_SIZES, BENCH_E2E_RUNS (see each script's header).
+# Shrink it with BENCH_RUNS, BENCH_BYTES, BENCH_SIZES, BENCH_WHOLE_SIZES, BENCH_E2E_RUNS (see each script's header).
 bench: SHELL := /bin/bash
 bench: deps build
 	mkdir -p bench/out
