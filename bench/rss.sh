@@ -7,8 +7,12 @@
 # MinIO), mm-verify (--sample 100) against it; each tool alone on a manifest file, so that one
 # measurement is one process. The table marks every peak over 64 MiB. Milvus counts the rows after
 # each import (pymilvus), or the bench fails.
+# A second table puts every part of the largest size in flight at once: mm-upload -j N --part-jobs
+# 16 --part-size 5M (up to 16 × N parts allowed at a time), for this build and MM_BASELINE_BIN's;
+# the bound on transfers (--max-transfers, default 32) is what keeps it under the target.
 # Environment: BENCH_DIR (fixtures, default bench/out), BENCH_SIZES (.rv+.uid bytes, default
-# "268435456 2147483648"), BENCH_JOBS_LIST (default "1 2 8 32"), MM_BIN (default build/), MM_TOOLS_DIR.
+# "268435456 2147483648"), BENCH_JOBS_LIST (default "1 2 8 32"), MM_BIN (default build/),
+# MM_BASELINE_BIN, MM_TOOLS_DIR.
 set -euo pipefail
 shopt -s inherit_errexit
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +67,29 @@ for size in $sizes; do
         printf '| %s, %s rows | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(gib "$(payload "$fx")")" "$got" "$j" \
             "$(cell "$meta")" "$(cell "$scan")" "$(cell "$npy")" "$(cell "$upload")" "$(cell "$fetch")" "$(cell "$bulk")" "$(cell "$verify")"
     done
+done
+
+# Many parts in flight: the largest size, uploaded whole (no chunk records) in 5 MiB parts.
+base=${MM_BASELINE_BIN:-}
+builds="this" && [[ -z $base ]] || builds+=" baseline"
+echo
+echo "mm-upload, $(gib "$(payload "$fx")") in 5 MiB parts, --part-jobs 16: peak RSS in MiB"
+echo
+echo "| -j | parts allowed in flight (-j × --part-jobs) | this build | baseline build |"
+echo "|---|---|---|---|"
+jq -c 'select(.kind != "chunk")' "$tmp/npy.out" >"$tmp/npy-whole.out"
+for j in $jobs_list; do
+    row="| $j | $((j * 16)) |"
+    for build in this baseline; do
+        if [[ " $builds " != *" $build "* ]]; then row+=" not measured |" && continue; fi
+        b=$bin && [[ $build == this ]] || b=$base
+        purge rss
+        row+=" $(cell "$(s3env peak parts "$b/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix rss/migration \
+            -j "$j" --part-jobs 16 --part-size 5M "$tmp/npy-whole.out")") |"
+        [[ $(jq -s '[.[] | select(.kind == "group")] | length' "$tmp/parts.out") -gt 0 ]] ||
+            { echo "rss: mm-upload ($build) printed no group at -j $j" >&2; exit 1; }
+    done
+    echo "$row"
 done
 echo
 echo "Load average at the end: $(load)"

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "errors.hpp"
 #include "log.hpp"
+#include "storage/transfer_slots.hpp"
 
 namespace mm::storage {
 namespace {
@@ -219,6 +221,9 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
   std::string last_error;
   for (unsigned attempt = 1;; ++attempt) {
     HttpResponse response;
+    // A file's bytes through curl's buffers: one of the process's transfer slots, per attempt.
+    std::optional<TransferSlot> slot;
+    if (request.fd >= 0 || request.sink) slot.emplace();
     Transfer transfer;
     transfer.request = &request;
     transfer.response = &response;
@@ -307,6 +312,7 @@ HttpResponse HttpClient::send(const HttpRequest& request, const std::string& wha
     }
     if (!transient || attempt == attempts)
       fail(scrub(what + ": " + last_error + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : "")));
+    slot.reset();  // not held while waiting
     unsigned wait = backoff_ms(options_.retry, attempt, uint32_t(random()));
     log_debug(scrub(what + ": " + last_error + "; retrying in " + std::to_string(wait) + " ms"));
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));

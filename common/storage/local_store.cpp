@@ -14,6 +14,7 @@
 
 #include "errors.hpp"
 #include "log.hpp"
+#include "storage/transfer_slots.hpp"
 
 namespace fs = std::filesystem;
 
@@ -48,6 +49,7 @@ bool read_fully(int fd, char* data, size_t n, off_t offset) {
 bool same_content(const std::string& a, const std::string& b, uint64_t size) {
   Fd fa(a, O_RDONLY), fb(b, O_RDONLY);
   if (fa.get() < 0 || fb.get() < 0) return false;
+  TransferSlot slot;
   std::vector<char> x(1 << 20), y(1 << 20);
   for (uint64_t off = 0; off < size; off += x.size()) {
     size_t n = size_t(std::min<uint64_t>(x.size(), size - off));
@@ -68,6 +70,8 @@ void copy_bytes(int in, int out, uint64_t size, const std::string& what) {
     if (n == 0) fail(what + ": source shrank while being copied");
     done += uint64_t(n);
   }
+  if (done == size) return;  // the kernel copied it all: no buffer
+  TransferSlot slot;
   std::vector<char> buffer(1 << 20);
   while (done < size) {
     size_t step = size_t(std::min<uint64_t>(buffer.size(), size - done));

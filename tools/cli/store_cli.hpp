@@ -15,6 +15,7 @@
 #include "storage/open_store.hpp"
 #include "storage/s3_store.hpp"
 #include "storage/store_policy.hpp"
+#include "storage/transfer_slots.hpp"
 
 namespace mm::cli {
 
@@ -43,6 +44,18 @@ inline void add_retry_options(cxxopts::Options& options, const std::string& grou
   options.add_options(group)
     ("retries", "retries of a request after a server error, timeout or dropped connection", cxxopts::value<unsigned>()->default_value("5"), "N")
     ("timeout", "abandon a request when no byte moved for this many seconds", cxxopts::value<unsigned>()->default_value("60"), "SECONDS");
+}
+
+// --max-transfers: the process's one bound on the files and parts in flight, whatever -j and
+// --part-jobs multiply to (storage/transfer_slots.hpp), so memory stays bounded.
+inline void add_max_transfers_option(cxxopts::Options& options, const std::string& group) {
+  options.add_options(group)
+    ("max-transfers", "files and parts hashed, sent, received or copied at once, in all (about 1 MiB of memory each)", cxxopts::value<unsigned>()->default_value(std::to_string(storage::TransferSlot::kDefaultLimit)), "N");
+}
+inline void apply_max_transfers(const cxxopts::ParseResult& result) {
+  const unsigned limit = result["max-transfers"].as<unsigned>();
+  if (limit == 0) bad_usage("--max-transfers: at least 1");
+  storage::TransferSlot::set_limit(limit);
 }
 
 // The process environment, for the storage policy.

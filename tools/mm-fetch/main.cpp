@@ -81,6 +81,7 @@ int run(int argc, char** argv) {
     ("part-size", "files larger than this are downloaded as ranges of this size, in parallel", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("part-jobs", "ranges of one file downloaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
   cli::add_retry_options(options, "Transfer");
+  cli::add_max_transfers_option(options, "Transfer");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
@@ -99,6 +100,7 @@ int run(int argc, char** argv) {
   if (jobs == 0 || result["part-jobs"].as<unsigned>() == 0) bad_usage("--jobs and --part-jobs: at least 1");
   DownloadParts parts{cli::parse_size("--part-size", result["part-size"].as<std::string>()), result["part-jobs"].as<unsigned>()};
   if (parts.size < (1u << 20)) bad_usage("--part-size: at least 1M");
+  cli::apply_max_transfers(result);
   const std::string local_tables = result.count("deleted-docs-from") ? result["deleted-docs-from"].as<std::string>() : "";
   std::vector<std::string> prefixes;
   if (result.count("prefix"))

@@ -60,6 +60,7 @@ int run(int argc, char** argv) {
     ("part-size", "files larger than this are uploaded in parts of this size (at least 5M)", cxxopts::value<std::string>()->default_value("64M"), "SIZE")
     ("part-jobs", "parts of one file uploaded at once", cxxopts::value<unsigned>()->default_value("4"), "N");
   cli::add_retry_options(options, "Transfer");
+  cli::add_max_transfers_option(options, "Transfer");
   auto parsed = cli::parse_manifest_tool(options, argc, argv);
   if (!parsed) return kExitOk;
   const auto& result = *parsed;
@@ -70,6 +71,7 @@ int run(int argc, char** argv) {
   const uint64_t part_size = cli::parse_size("--part-size", result["part-size"].as<std::string>());
   if (part_size < (5u << 20) || part_size > (5ull << 30)) bad_usage("--part-size: between 5M and 5G (S3's part limits)");
   const std::string prefix = normalize_prefix(result["prefix"].as<std::string>());
+  cli::apply_max_transfers(result);
 
   const StoreSpec spec = store_spec(backend, result);
   StoreTuning tuning;
