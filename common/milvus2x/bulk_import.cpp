@@ -75,22 +75,14 @@ void BulkImporter::on_store(const rapidjson::Value& r) {
   parse_json(spec, record.store);
   store_.emplace(storage::read_store_spec(spec, "store record"), record.prefix);
   // mm-upload writes the store record first: a fresh run probes now, while the first group is
-  // still converted and uploaded upstream and the collections are set up. A rerun probes at its
-  // first group not yet imported (there may be none).
-  if (journal_.completed_rows().empty()) start_probe();
+  // still converted and uploaded upstream. A rerun probes at its first group not yet imported
+  // (there may be none).
+  if (journal_.completed_rows().empty()) probe_once();
 }
 
-void BulkImporter::start_probe() {
-  if (probe_started_ || !options_.open_probe_store) return;
-  probe_started_ = true;
-  probe_ = std::async(std::launch::async, [this] { probe(); });
-}
-
-void BulkImporter::await_probe() {
-  if (probe_.valid()) probe_.get();
-}
-
-void BulkImporter::probe() {
+void BulkImporter::probe_once() {
+  if (probed_ || !options_.open_probe_store) return;
+  probed_ = true;
   if (!store_) {
     log_debug("probe: no store record in the manifest (mm-upload writes one), so no probe");
     return;
@@ -137,10 +129,7 @@ void BulkImporter::on_group(const rapidjson::Value& record) {
   const std::string *id_file = g.file(options_.id_field), *vector_file = g.file(options_.vector_field);
   if (id_file && vector_file) post_.add_sample_source(collection, *id_file, *vector_file);  // readable here
 
-  if (const JournalGroup* earlier = journal_.group(group.key); !earlier || !earlier->completed) {
-    start_probe();
-    await_probe();
-  }
+  if (const JournalGroup* earlier = journal_.group(group.key); !earlier || !earlier->completed) probe_once();
   const std::string key = group.key;
   const uint64_t rows = group.rows;
   records_[key] = g;
@@ -166,7 +155,6 @@ void BulkImporter::write_summary(const std::vector<PartitionCount>& counts) {
 }
 
 void BulkImporter::finish() {
-  await_probe();  // started, yet no group came to wait for it
   scheduler_.finish();
   progress_.finish();
   auto counts = count_partitions(client_, journal_, rules_, setup_.touched());

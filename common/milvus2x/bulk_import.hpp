@@ -4,7 +4,6 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -54,11 +53,7 @@ class BulkImporter {
  private:
   void on_store(const rapidjson::Value& r);
   void on_group(const rapidjson::Value& record);
-  // The probe runs once, on a thread of its own, so that the collections are set up meanwhile;
-  // the first import waits for it, and its failure ends the run there.
-  void start_probe();
-  void await_probe();
-  void probe();
+  void probe_once();
   void write_group(records::Group group, int64_t job, bool earlier_run, bool resumed);
   void write_summary(const std::vector<PartitionCount>& counts);
 
@@ -76,8 +71,7 @@ class BulkImporter {
   std::set<std::string> seen_;                  // group keys of this run
   uint64_t earlier_groups_ = 0, earlier_rows_ = 0;  // completed by earlier runs
   std::optional<std::pair<storage::StoreSpec, std::string>> store_;  // where mm-upload writes, and its prefix
-  bool probe_started_ = false;
-  std::future<void> probe_;  // last: a running probe ends before the rest goes
+  bool probed_ = false;
 };
 
 }  // namespace mm::milvus2x
