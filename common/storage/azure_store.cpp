@@ -26,6 +26,11 @@ std::string block_id(unsigned index) {
   return base64_encode(raw);
 }
 
+// Blocks of at most the part size, more when the file would need over 50000.
+uint64_t block_size(uint64_t file_size, uint64_t part_size) {
+  return std::max(std::min(part_size, kMaxBlockBytes), (file_size + kMaxBlocks - 1) / kMaxBlocks);
+}
+
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& query) {
   std::string out;
   for (const auto& [name, value] : query) out += (out.empty() ? "" : "&") + uri_encode(name, false) + "=" + uri_encode(value, false);
@@ -125,8 +130,13 @@ std::optional<ObjectInfo> AzureStore::head(const std::string& key) {
   return info;
 }
 
+void AzureStore::digest(SourceFile& file) {
+  if (file.size <= options_.part_size) return RemoteStore::digest(file);
+  digest_parts(file, block_size(file.size, options_.part_size), options_.part_jobs);
+}
+
 void AzureStore::put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) {
-  if (file.size <= options_.part_size) {
+  if (file.part_sha256.empty()) {
     HttpRequest r = request("PUT", key, {},
                             {"x-ms-blob-type: BlockBlob", "x-ms-meta-mm_sha256: " + file.sha256,
                              "Content-Type: application/octet-stream"},
@@ -138,46 +148,74 @@ void AzureStore::put_file(const std::string& key, const SourceFile& file, const 
     progress(file.size);
     return;
   }
-  uint64_t block_size = std::max(std::min(options_.part_size, kMaxBlockBytes), (file.size + kMaxBlocks - 1) / kMaxBlocks);
-  const unsigned blocks = unsigned((file.size + block_size - 1) / block_size);
-  std::vector<std::string> ids(blocks);
+  const unsigned blocks = unsigned(file.part_sha256.size());
   TaskGroup tasks(options_.part_jobs);
   for (unsigned i = 0; i < blocks; ++i) {
-    uint64_t offset = uint64_t(i) * block_size, length = std::min(block_size, file.size - offset);
+    uint64_t offset = uint64_t(i) * file.part_size, length = std::min(file.part_size, file.size - offset);
     bool started = tasks.spawn([&, i, offset, length] {
-      ids[i] = put_block(key, file, i, offset, length);
+      put_block(key, file.fd, i, offset, length);
       progress(length);
     });
     if (!started) break;
   }
   // Blocks never committed are dropped by the service after a week; a rerun overwrites them.
   tasks.wait();
-  put_block_list(key, file, ids);
+  put_block_list(key, blocks, file.sha256);
 }
 
-std::string AzureStore::put_block(const std::string& key, const SourceFile& file, unsigned index, uint64_t offset,
-                                  uint64_t length) {
-  const std::string id = block_id(index);
-  HttpRequest r = request("PUT", key, {{"comp", "block"}, {"blockid", id}}, {}, length);
-  r.fd = file.fd;
+void AzureStore::put_block(const std::string& key, int fd, unsigned index, uint64_t offset, uint64_t length) {
+  HttpRequest r = request("PUT", key, {{"comp", "block"}, {"blockid", block_id(index)}}, {}, length);
+  r.fd = fd;
   r.offset = offset;
   r.length = length;
   HttpResponse answer = http_.send(r, display(key) + ": Put Block " + std::to_string(index));
   if (answer.status != 201) fail(display(key) + ": Put Block " + std::to_string(index) + " failed: " + explain(answer));
-  return id;
 }
 
-void AzureStore::put_block_list(const std::string& key, const SourceFile& file, const std::vector<std::string>& ids) {
+void AzureStore::put_block_list(const std::string& key, unsigned blocks, const std::string& sha256) {
   std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
-  for (const auto& id : ids) body += "<Latest>" + id + "</Latest>";
+  for (unsigned i = 0; i < blocks; ++i) body += "<Latest>" + block_id(i) + "</Latest>";
   body += "</BlockList>";
   HttpRequest r = request("PUT", key, {{"comp", "blocklist"}},
-                          {"x-ms-meta-mm_sha256: " + file.sha256, "x-ms-blob-content-type: application/octet-stream",
+                          {"x-ms-meta-mm_sha256: " + sha256, "x-ms-blob-content-type: application/octet-stream",
                            "Content-Type: application/xml"},
                           body.size());
   r.text = body;
   HttpResponse answer = http_.send(r, display(key) + ": Put Block List");
   if (answer.status != 201) fail(display(key) + ": Put Block List failed: " + explain(answer));
+}
+
+// A blob uploaded while its file is written: each block is hashed as it is sent; the block list
+// makes the blob appear, with its mm-sha256, in one request. Uncommitted blocks are invisible
+// and dropped by the service after a week, so an upload left unfinished leaves nothing behind.
+class AzurePartUpload final : public PartUpload {
+ public:
+  AzurePartUpload(AzureStore& store, std::string key, uint64_t size)
+      : store_(store), key_(std::move(key)), size_(size), block_size_(block_size(size, store.options_.part_size)),
+        sha256_(size_t((size + block_size_ - 1) / block_size_)) {}
+  uint64_t part_size() const override { return block_size_; }
+  unsigned parts() const override { return unsigned(sha256_.size()); }
+  void put(unsigned index, int fd, const std::string& path) override {
+    const uint64_t offset = uint64_t(index) * block_size_, length = std::min(block_size_, size_ - offset);
+    sha256_.at(index) = sha256_file_range(fd, path, offset, length);
+    store_.put_block(key_, fd, index, offset, length);
+  }
+  void commit() override {
+    const std::string sha256 = parts_digest(sha256_, block_size_);
+    store_.put_block_list(key_, parts(), sha256);
+    store_.check_written(key_, size_, sha256);
+  }
+
+ private:
+  AzureStore& store_;
+  std::string key_;
+  uint64_t size_, block_size_;
+  std::vector<std::string> sha256_;
+};
+
+std::unique_ptr<PartUpload> AzureStore::start_parts(const std::string& key, uint64_t size) {
+  if (size <= options_.part_size) return nullptr;  // one Put Blob, at the group record
+  return std::make_unique<AzurePartUpload>(*this, key, size);
 }
 
 void AzureStore::check_bucket(const std::string& probe_key) {

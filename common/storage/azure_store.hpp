@@ -1,5 +1,7 @@
 // Azure Blob storage (container = bucket), with Shared Key or SAS authorization. Files up to the
-// part size go in one Put Blob; larger ones as Put Block (in parallel) and Put Block List.
+// part size go in one Put Blob; larger ones as Put Block (in parallel) and Put Block List, which
+// also sets the metadata: a file still being written streams its blocks, and the blob appears
+// with its mm-sha256 (the parts rule) at the block list.
 // Reading: List Blobs pages and ranged Get Blob into a file.
 #pragma once
 #include <string>
@@ -36,7 +38,10 @@ class AzureStore final : public RemoteStore {
 
  protected:
   std::optional<ObjectInfo> head(const std::string& key) override;
+  // A file larger than a block: mm-sha256 from its blocks' SHA-256s (parts_digest).
+  void digest(SourceFile& file) override;
   void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) override;
+  std::unique_ptr<PartUpload> start_parts(const std::string& key, uint64_t size) override;
   // List Blobs and Get Blob (azure_read.cpp).
   ListPage list_page(const std::string& prefix, const std::string& marker, unsigned max_keys) override;
   void get(const ListedObject& object, FileSink& sink) override;
@@ -47,9 +52,10 @@ class AzureStore final : public RemoteStore {
   HttpRequest request(const std::string& method, const std::string& key, const Params& query,
                       std::vector<std::string> headers, uint64_t content_length) const;
   std::string explain(const HttpResponse& answer) const;
-  std::string put_block(const std::string& key, const SourceFile& file, unsigned index, uint64_t offset,
-                        uint64_t length);
-  void put_block_list(const std::string& key, const SourceFile& file, const std::vector<std::string>& ids);
+  friend class AzurePartUpload;
+  void put_block(const std::string& key, int fd, unsigned index, uint64_t offset, uint64_t length);
+  // Commits blocks 0 .. blocks - 1 as the blob, with `sha256` as its mm_sha256.
+  void put_block_list(const std::string& key, unsigned blocks, const std::string& sha256);
   std::string container_display() const;
 
   AzureOptions options_;

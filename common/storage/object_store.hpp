@@ -26,6 +26,10 @@ struct SourceFile {
   std::vector<std::string> part_sha256;
 };
 
+// The mm-sha256 of a file that goes in parts, on every remote store: the SHA-256 of the parts'
+// lower-case hex SHA-256s concatenated, then "-" and the part size.
+std::string parts_digest(const std::vector<std::string>& part_sha256, uint64_t part_size);
+
 struct ObjectInfo {
   uint64_t size = 0;
   std::string sha256;  // our metadata (mm-sha256); empty when the object has none
@@ -122,6 +126,9 @@ class RemoteStore : public ObjectStore {
   virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
   // Fills file.sha256: the SHA-256 of the whole file, unless a backend overrides it.
   virtual void digest(SourceFile& file);
+  // Fills file.part_size, file.part_sha256 (hashed `jobs` at once) and file.sha256 (parts_digest),
+  // for a file that goes in parts of `part_size`.
+  static void digest_parts(SourceFile& file, uint64_t part_size, unsigned jobs);
   virtual void put_file(const std::string& key, const SourceFile& file, const ProgressFn& progress) = 0;
   // Verify, don't trust: fails unless the store now reports `size` bytes and checksum `sha256` for `key`.
   void check_written(const std::string& key, uint64_t size, const std::string& sha256);

@@ -2,12 +2,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "errors.hpp"
 #include "log.hpp"
 #include "storage/crypto.hpp"
 #include "storage/object_store.hpp"
+#include "task_group.hpp"
 
 namespace mm::storage {
 namespace {
@@ -22,7 +24,26 @@ struct OpenFile {
 
 }  // namespace
 
+std::string parts_digest(const std::vector<std::string>& part_sha256, uint64_t part_size) {
+  Sha256 whole;
+  for (const auto& part : part_sha256) whole.update(part.data(), part.size());
+  return whole.hex() + "-" + std::to_string(part_size);
+}
+
 void RemoteStore::digest(SourceFile& file) { file.sha256 = sha256_file_range(file.fd, file.path, 0, file.size); }
+
+void RemoteStore::digest_parts(SourceFile& file, uint64_t part_size, unsigned jobs) {
+  file.part_size = part_size;
+  file.part_sha256.assign(size_t((file.size + part_size - 1) / part_size), "");
+  TaskGroup tasks(jobs);
+  for (size_t i = 0; i < file.part_sha256.size(); ++i) {
+    const uint64_t offset = uint64_t(i) * part_size, length = std::min(part_size, file.size - offset);
+    if (!tasks.spawn([&, i, offset, length] { file.part_sha256[i] = sha256_file_range(file.fd, file.path, offset, length); }))
+      break;
+  }
+  tasks.wait();
+  file.sha256 = parts_digest(file.part_sha256, part_size);
+}
 
 bool RemoteStore::place(const std::string& key, const std::string& path, const ProgressFn& progress) {
   OpenFile in(path);

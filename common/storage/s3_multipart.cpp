@@ -24,13 +24,6 @@ uint64_t effective_part_size(uint64_t file_size, uint64_t part_size) {
   return std::max(part_size, needed);
 }
 
-// mm-sha256 of a file sent in parts: the SHA-256 of the parts' hex digests, then the part size.
-std::string parts_digest(const std::vector<std::string>& part_sha256, uint64_t part_size) {
-  Sha256 whole;
-  for (const auto& part : part_sha256) whole.update(part.data(), part.size());
-  return whole.hex() + "-" + std::to_string(part_size);
-}
-
 }  // namespace
 
 std::string S3Store::checksum_key(const std::string& key) { return key + ".mm-sha256"; }
@@ -89,17 +82,7 @@ void S3Store::abort_multipart(const std::string& key, const std::string& upload_
 
 void S3Store::digest(SourceFile& file) {
   if (file.size <= options_.part_size) return RemoteStore::digest(file);
-  file.part_size = effective_part_size(file.size, options_.part_size);
-  const unsigned parts = unsigned((file.size + file.part_size - 1) / file.part_size);
-  file.part_sha256.assign(parts, "");
-  TaskGroup tasks(options_.part_jobs);
-  for (unsigned i = 0; i < parts; ++i) {
-    uint64_t offset = uint64_t(i) * file.part_size, length = std::min(file.part_size, file.size - offset);
-    if (!tasks.spawn([&, i, offset, length] { file.part_sha256[i] = sha256_file_range(file.fd, file.path, offset, length); }))
-      break;
-  }
-  tasks.wait();
-  file.sha256 = parts_digest(file.part_sha256, file.part_size);
+  digest_parts(file, effective_part_size(file.size, options_.part_size), options_.part_jobs);
 }
 
 void S3Store::put_multipart(const std::string& key, const SourceFile& file, const ProgressFn& progress) {

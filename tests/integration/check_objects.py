@@ -6,8 +6,8 @@ packages), never with our own code.
 
 For every group record of MANIFEST: each field's object key is PREFIX/<collection>/<partition>/
 <name>/<field>.npy, the object has the local file's size, its mm-sha256 metadata is the local
-file's SHA-256 (for s3 files larger than MM_CHECK_PART_SIZE bytes, mm-upload's default 64 MiB
-unless set, the digest of its parts), and its bytes (downloaded) are the local file's bytes. An s3
+file's SHA-256 (for files larger than MM_CHECK_PART_SIZE bytes, mm-upload's default 64 MiB
+unless set, the digest of its parts: S3 parts, Azure blocks), and its bytes (downloaded) are the local file's bytes. An s3
 object uploaded while its file was written has no metadata; its mm-sha256 is then the body of the
 object KEY.mm-sha256 beside it; with --streamed, every s3 object sent in parts must be such a one.
 With --only-objects, the objects under PREFIX must be exactly those and their checksum objects (no
@@ -35,11 +35,11 @@ def file_sha256(path, offset=0, length=None):
     return h.hexdigest()
 
 
-def expected_metadata(backend, path, part_size):
-    """mm-sha256 as mm-upload documents it: the file's SHA-256; for an S3 object sent in parts,
-    the SHA-256 of the parts' hex SHA-256s concatenated, then "-" and the part size."""
+def expected_metadata(path, part_size):
+    """mm-sha256 as mm-upload documents it: the file's SHA-256; for an object sent in parts (S3)
+    or blocks (Azure), the SHA-256 of the parts' hex SHA-256s concatenated, then "-" and the part size."""
     size = os.path.getsize(path)
-    if backend != "s3" or size <= part_size:
+    if size <= part_size:
         return file_sha256(path)
     parts = "".join(file_sha256(path, off, min(part_size, size - off)) for off in range(0, size, part_size))
     return hashlib.sha256(parts.encode()).hexdigest() + f"-{part_size}"
@@ -136,7 +136,7 @@ def main():
                 problems.append(f"{key}: sent in parts with its checksum as metadata, not while its file was written")
             if size != local_size:
                 problems.append(f"{key}: {size} bytes, local file has {local_size}")
-            want_meta = expected_metadata(backend, path, part_size)
+            want_meta = expected_metadata(path, part_size)
             if meta != want_meta:
                 problems.append(f"{key}: mm-sha256 metadata {meta!r}, expected {want_meta}")
             if store.sha256(key) != local_sha:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # mm-upload --backend azure against Azurite (the Azure Storage emulator) on loopback: Shared Key
-# and SAS auth, Put Blob and parallel Put Block + Put Block List, skip on rerun, TLS with a CA
-# file, clear errors. Every blob is checked with the azure-storage-blob package.
+# and SAS auth, Put Blob and parallel Put Block + Put Block List, skip on rerun, blocks sent while
+# mm-npy writes (nothing visible before the group record), TLS with a CA file, clear errors.
+# Every blob is checked with the azure-storage-blob package.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/upload_lib.sh"
 start_azurite
+export MM_CHECK_PART_SIZE=$((5 << 20))  # check_objects.py: files larger than this went in blocks
 manifest=$(make_groups "$SCRATCH")
 up() { AZURE_STORAGE_KEY=$key mm-upload --backend azure --account mmtest --endpoint "$endpoint" --part-size 5M --part-jobs 3 "$@"; }
 
@@ -47,6 +49,42 @@ AZURE_STORAGE_KEY=$wrong mm-upload --backend azure --account mmtest --endpoint "
   fail "wrong key appears in the error" || pass "wrong key not in the error"
 AZURE_STORAGE_KEY=$key expect_error "no account" "needs --account" mm-upload --backend azure --endpoint "$endpoint" "$manifest"
 expect_error "no credentials" "AZURE_STORAGE_KEY" env -u AZURE_STORAGE_KEY -u AZURE_STORAGE_SAS_TOKEN mm-upload --backend azure --account mmtest "$manifest"
+
+# Streamed (mm-npy --announce-chunks, as mm-run runs it): each block goes up as the chunks cover
+# it; the block list makes the blob appear with its mm_sha256.
+$PY "$MM_SRC/tests/fixtures/gen1x.py" --out "$SCRATCH/sfx" --profile bench --bench-bytes 40000000 --bench-dim 128 \
+  --bench-delete-frac 0.1 --bench-segment-bytes 16000000 >/dev/null
+mm-meta -q --sqlite "$SCRATCH/sfx/db/meta.sqlite" | mm-scan -q --tables "$SCRATCH/sfx/db/tables" >"$SCRATCH/scanned.jsonl"
+mm-npy -q --out "$SCRATCH/snpy" --chunk-size 1M --group-size 24M --first-group-size 6M -j 2 --announce-chunks \
+  <"$SCRATCH/scanned.jsonl" >"$SCRATCH/snpy.jsonl"
+up -q --prefix streamed -j 3 "$SCRATCH/snpy.jsonl" >"$SCRATCH/streamed.jsonl" &&
+  check_objects azure "$SCRATCH/streamed.jsonl" streamed --only-objects >/dev/null &&
+  pass "streamed blobs verified (bytes, sizes, mm_sha256 of the blocks)" || fail "streamed upload"
+# Killed after two blocks of a file still being written, before its group record: no blob, two
+# uncommitted blocks; the rerun with the group record commits it.
+cut_input "$SCRATCH/snpy.jsonl"
+blob_state() {
+  "$CHECK_PY" - cut/c/_default/g/data.npy <<'PY'
+import os, sys
+from azure.storage.blob import BlobServiceClient
+svc = BlobServiceClient(account_url=os.environ["MM_CHECK_ENDPOINT"],
+                        credential={"account_name": os.environ["MM_CHECK_ACCOUNT"], "account_key": os.environ["MM_CHECK_KEY"]})
+blob = svc.get_container_client(os.environ["MM_CHECK_BUCKET"]).get_blob_client(sys.argv[1])
+committed, uncommitted = blob.get_block_list("all")
+print("present" if blob.exists() else "absent", len(committed), len(uncommitted))
+PY
+}
+{ cat "$SCRATCH/cut.jsonl"; sleep 20; } 2>/dev/null | up -q --prefix cut - >/dev/null 2>"$SCRATCH/kill.err" &
+upload_pid=$!
+for _ in $(seq 100); do [ "$(blob_state 2>/dev/null)" = "absent 0 2" ] && break; sleep 0.1; done
+kill -9 "$upload_pid" || fail "mm-upload ended before it was killed: $(cat "$SCRATCH/kill.err")"
+wait "$upload_pid" 2>/dev/null || true
+state=$(blob_state 2>&1 | tail -n 1)
+[ "$state" = "absent 0 2" ] && pass "killed after 2 blocks: no blob, 2 uncommitted blocks" || fail "after kill: $state"
+cut_complete
+up -q --prefix cut <(cat "$SCRATCH/cut.jsonl" "$SCRATCH/cut-group.jsonl") >"$SCRATCH/cut-up.jsonl" &&
+  check_objects azure "$SCRATCH/cut-up.jsonl" cut --only-objects >/dev/null &&
+  pass "rerun commits it: bytes and mm_sha256 verified" || fail "rerun of the cut upload"
 
 # TLS: a second emulator with a self-signed certificate; trusted only through --ca-file.
 tls=$SCRATCH/azurite-tls

@@ -46,14 +46,7 @@ grep -q '"written":0,' "$SCRATCH/up2.jsonl" && check_objects s3 "$SCRATCH/up2.js
 
 # Cut off: chunk records of a file being written (a copy of a group's vector file in a temporary
 # directory), covering its first two parts, and no group record.
-data=$($PY -c 'import json,sys; print(max((json.loads(l) for l in open(sys.argv[1]) if "\"kind\":\"group\"" in l), key=lambda g: g["bytes"])["files"]["data"])' "$SCRATCH/npy.jsonl")
-mkdir -p "$SCRATCH/cut/.tmp-g" && cp "$data" "$SCRATCH/cut/.tmp-g/data.npy"
-size=$(stat -c %s "$data")
-chunk() {
-  printf '{"kind":"chunk","collection":"c","partition":"_default","group":"g","files":[{"field":"data","path":"%s","final_path":"%s","size":%s,"offset":%s,"length":%s}]}\n' \
-    "$SCRATCH/cut/.tmp-g/data.npy" "$SCRATCH/cut/g/data.npy" "$size" "$1" "$2"
-}
-{ chunk 0 $((6 << 20)); chunk $((6 << 20)) $((5 << 20)); } >"$SCRATCH/cut.jsonl"
+cut_input "$SCRATCH/npy.jsonl"
 key=cut/c/_default/g/data.npy
 multipart_state() {
   "$CHECK_PY" - "$key" <<'PY'
@@ -86,8 +79,7 @@ expect_error "input ends before the group record" "no group record, e.g. $key" u
 state=$(multipart_state)
 [ "$state" = "absent 1 2" ] && pass "abandoned upload aborted: no object, only the killed upload left ($state)" || fail "after the cut input: $state"
 # The rerun, with the group record: complete and verified.
-mkdir -p "$SCRATCH/cut/g" && mv "$SCRATCH/cut/.tmp-g/data.npy" "$SCRATCH/cut/g/data.npy"
-printf '{"kind":"group","collection":"c","partition":"_default","name":"g","rows":1,"files":{"data":"%s"}}\n' "$SCRATCH/cut/g/data.npy" >"$SCRATCH/cut-group.jsonl"
+cut_complete
 up --prefix cut <(cat "$SCRATCH/cut.jsonl" "$SCRATCH/cut-group.jsonl") >"$SCRATCH/cut-up.jsonl" &&
   check_objects s3 "$SCRATCH/cut-up.jsonl" cut --only-objects --streamed >/dev/null &&
   pass "rerun completes it: bytes and mm-sha256 verified" || fail "rerun of the cut upload"

@@ -98,3 +98,22 @@ no_secret_in() {
     pass "$name: no secret in $(basename "$file")"
   fi
 }
+
+# cut_input NPY_MANIFEST: an upload cut off while its file is written. The largest group's vector
+# file of NPY_MANIFEST is copied to $SCRATCH/cut/.tmp-g/data.npy (a file mm-npy is still writing);
+# $SCRATCH/cut.jsonl holds chunk records covering its first two 5 MiB parts, and no group record;
+# cut_complete moves the file into place and writes its group record to $SCRATCH/cut-group.jsonl.
+cut_input() {
+  local data size offset length
+  data=$($PY -c 'import json,sys; print(max((json.loads(l) for l in open(sys.argv[1]) if "\"kind\":\"group\"" in l), key=lambda g: g["bytes"])["files"]["data"])' "$1")
+  mkdir -p "$SCRATCH/cut/.tmp-g" && cp "$data" "$SCRATCH/cut/.tmp-g/data.npy"
+  size=$(stat -c %s "$data")
+  printf '0 %s\n%s %s\n' $((6 << 20)) $((6 << 20)) $((5 << 20)) | while read -r offset length; do
+    printf '{"kind":"chunk","collection":"c","partition":"_default","group":"g","files":[{"field":"data","path":"%s","final_path":"%s","size":%s,"offset":%s,"length":%s}]}\n' \
+      "$SCRATCH/cut/.tmp-g/data.npy" "$SCRATCH/cut/g/data.npy" "$size" "$offset" "$length"
+  done >"$SCRATCH/cut.jsonl"
+}
+cut_complete() {
+  mkdir -p "$SCRATCH/cut/g" && mv "$SCRATCH/cut/.tmp-g/data.npy" "$SCRATCH/cut/g/data.npy"
+  printf '{"kind":"group","collection":"c","partition":"_default","name":"g","rows":1,"files":{"data":"%s"}}\n' "$SCRATCH/cut/g/data.npy" >"$SCRATCH/cut-group.jsonl"
+}
