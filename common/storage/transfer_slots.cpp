@@ -1,5 +1,7 @@
 #include "storage/transfer_slots.hpp"
 
+#include <malloc.h>
+
 #include <condition_variable>
 #include <mutex>
 
@@ -20,6 +22,10 @@ Slots& slots() {
 }  // namespace
 
 void TransferSlot::set_limit(unsigned limit) {
+  // The slots bound the buffers in use; for that to bound memory, freed buffers must go back to
+  // the system. glibc's default (a threshold that grows to the largest buffer freed) keeps them in
+  // each thread's arena instead: measured 58-69 MiB against 32-45 MiB with 16-64 slots.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   std::lock_guard<std::mutex> lock(slots().mutex);
   slots().limit = limit == 0 ? 1 : limit;
   slots().freed.notify_all();

@@ -10,7 +10,8 @@ namespace mm::storage {
 class TransferSlot {
  public:
   static constexpr unsigned kDefaultLimit = 32;
-  // The number of slots; call before the first transfer starts.
+  // The number of slots; call before the first transfer starts. Also makes freed buffers of
+  // 128 KiB or more go back to the system at once (mallopt), so that memory follows the slots.
   static void set_limit(unsigned limit);
   static unsigned limit();
 
