@@ -57,6 +57,8 @@ scan() { "$bin/mm-meta" -q --sqlite "$1/db/meta.sqlite" | "$bin/mm-scan" -q --ta
 # MinIO (scripts/test-minio.sh) in $tmp/minio; sets port, bucket.
 start_minio() {
     minio_dir=$tmp/minio
+    # purge and the uploads go through rclone; a script run alone (not by make bench) installs it here.
+    command -v rclone >/dev/null 2>&1 || "$src/bench/install-baselines.sh" >&2
     "$src/scripts/test-minio.sh" start "$minio_dir" >&2
     port=$(<"$minio_dir/port")
     bucket=$(<"$minio_dir/bucket")
