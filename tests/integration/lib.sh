@@ -27,6 +27,14 @@ finish() {
   echo "all checks passed"
 }
 
+# server_up NAME CMD...: starts a test server (scripts/test-*.sh start ...); when it cannot, one
+# FAIL line with the script's last words, and the test ends: none of its checks could run.
+server_up() {
+  local name=$1 log=$SCRATCH/start.$RANDOM
+  shift
+  "$@" 2>"$log" || { echo "FAIL: $name did not start: $(tail -n 3 "$log" | tr '\n' ' ')" >&2; exit 1; }
+}
+
 # expect_error NAME PATTERN CMD...: CMD must exit non-zero with exactly one stderr line matching
 # PATTERN (and none with "terminate" or a backtrace).
 expect_error() {

@@ -46,7 +46,7 @@ mkdir -p "$SCRATCH/run"
 
 # The same requests to a MinIO that only knows path-style buckets fail: they were virtual-host.
 plain=$SCRATCH/plain
-"$MM_SRC/scripts/test-minio.sh" start "$plain" 2>/dev/null
+server_up MinIO "$MM_SRC/scripts/test-minio.sh" start "$plain"
 cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$plain'")
 AWS_ACCESS_KEY_ID=$(cat "$plain/access_key") AWS_SECRET_ACCESS_KEY=$(cat "$plain/secret_key") \
   mm-upload -q --backend tc --endpoint "localhost:$(cat "$plain/port")" --bucket a-bucket "$SCRATCH/groups.jsonl" >/dev/null 2>"$SCRATCH/plain.err" &&

@@ -78,7 +78,7 @@ done
 
 # HTTPS: a second emulator with a self-signed certificate, trusted only through --ca-file.
 tls=$SCRATCH/azurite-tls
-"$MM_SRC/scripts/test-azurite.sh" start "$tls" --tls 2>/dev/null
+server_up Azurite "$MM_SRC/scripts/test-azurite.sh" start "$tls" --tls
 cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$tls'")
 tls_endpoint=$(cat "$tls/endpoint")
 MM_CHECK_ENDPOINT=$tls_endpoint MM_CHECK_KEY=$(cat "$tls/key") MM_CHECK_CA=$tls/ca.pem store_py put "$fx/db/tables" "$tables" >/dev/null

@@ -13,7 +13,7 @@ source "$(dirname "$0")/upload_lib.sh"
 ensure_test_servers
 MILVUS_SH=$MM_SRC/scripts/test-milvus.sh
 minio=$SCRATCH/minio
-"$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
+server_up MinIO "$MM_SRC/scripts/test-minio.sh" start "$minio"
 cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio'")
 milvus=$SCRATCH/milvus
 start_milvus "$milvus" minio "$minio" --auth

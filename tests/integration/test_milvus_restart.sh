@@ -73,7 +73,7 @@ grep -q "\"event\":\"submitted\",\"group\":\"[^\"]*\",\"task\":${killed}[,}]" "$
 
 # Restart on the same directory (same port). The killed task is now failed, and its rows are in
 # the statistics but not in queries: the state the rerun has to cope with.
-"$MM_SRC/scripts/test-milvus.sh" start "$milvus" local 2>/dev/null
+server_up Milvus "$MM_SRC/scripts/test-milvus.sh" start "$milvus" local
 [ "$(cat "$milvus/port")" = "$port" ] && pass "restarted on the same port" || fail "restarted on port $(cat "$milvus/port"), not $port"
 leftover=$("$VENV_PY" - "$port" "$journal" "$killed" <<'PY'
 import json, sys

@@ -55,7 +55,7 @@ while time.monotonic() < deadline:
 sys.exit(1)
 PY
 wait "$pid" && fail "run 1 succeeded although Milvus was killed" || pass "run 1 stops: $(grep 'error:' "$SCRATCH/run1.err")"
-"$MM_SRC/scripts/test-milvus.sh" start "$milvus" local --set rootCoord.importTaskExpiration=30 2>/dev/null
+server_up Milvus "$MM_SRC/scripts/test-milvus.sh" start "$milvus" local --set rootCoord.importTaskExpiration=30
 restarted=$SECONDS
 
 # Rerun 1: a task that makes no progress is given up after 20 s. (Whether one stalls depends on

@@ -88,7 +88,7 @@ up -q --prefix cut <(cat "$SCRATCH/cut.jsonl" "$SCRATCH/cut-group.jsonl") >"$SCR
 
 # TLS: a second emulator with a self-signed certificate; trusted only through --ca-file.
 tls=$SCRATCH/azurite-tls
-"$MM_SRC/scripts/test-azurite.sh" start "$tls" --tls 2>/dev/null
+server_up Azurite "$MM_SRC/scripts/test-azurite.sh" start "$tls" --tls
 cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$tls'")
 tls_key=$(cat "$tls/key")
 tls_endpoint=$(cat "$tls/endpoint")

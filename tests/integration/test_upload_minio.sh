@@ -120,7 +120,7 @@ if [ "$rc" -eq 1 ] && [ "$(grep -c 'error:' "$SCRATCH/stop.err")" -eq 1 ] && gre
 else
   fail "MinIO stopped mid-upload: exit $rc: $(cat "$SCRATCH/stop.err")"
 fi
-"$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
+server_up MinIO "$MM_SRC/scripts/test-minio.sh" start "$minio"
 endpoint=127.0.0.1:$(cat "$minio/port")
 up -q --prefix stop "$SCRATCH/huge.jsonl" >"$SCRATCH/stop2.jsonl" &
 pid=$!

@@ -18,7 +18,7 @@ ensure_test_servers() {
 start_minio() {
   ensure_test_servers
   minio=$SCRATCH/minio
-  "$MM_SRC/scripts/test-minio.sh" start "$minio" 2>/dev/null
+  server_up MinIO "$MM_SRC/scripts/test-minio.sh" start "$minio"
   cleanup_hooks+=("'$MM_SRC/scripts/test-minio.sh' stop '$minio'")
   endpoint=127.0.0.1:$(cat "$minio/port")
   access=$(cat "$minio/access_key")
@@ -31,7 +31,7 @@ start_minio() {
 start_azurite() {
   ensure_test_servers
   az=$SCRATCH/azurite
-  "$MM_SRC/scripts/test-azurite.sh" start "$az" 2>/dev/null
+  server_up Azurite "$MM_SRC/scripts/test-azurite.sh" start "$az"
   cleanup_hooks+=("'$MM_SRC/scripts/test-azurite.sh' stop '$az'")
   endpoint=$(cat "$az/endpoint")
   key=$(cat "$az/key")
