@@ -71,7 +71,6 @@ done
 
 # Many parts in flight: the largest size, uploaded whole (no chunk records) in 5 MiB parts.
 base=${MM_BASELINE_BIN:-}
-builds="this" && [[ -z $base ]] || builds+=" baseline"
 echo
 echo "mm-upload, $(gib "$(payload "$fx")") in 5 MiB parts, --part-jobs 16: peak RSS in MiB"
 echo
@@ -81,8 +80,8 @@ jq -c 'select(.kind != "chunk")' "$tmp/npy.out" >"$tmp/npy-whole.out"
 for j in $jobs_list; do
     row="| $j | $((j * 16)) |"
     for build in this baseline; do
-        if [[ " $builds " != *" $build "* ]]; then row+=" not measured |" && continue; fi
         b=$bin && [[ $build == this ]] || b=$base
+        [[ -n $b ]] || { row+=" not measured |" && continue; }
         purge rss
         row+=" $(cell "$(s3env peak parts "$b/mm-upload" -q --endpoint "127.0.0.1:$port" --bucket "$bucket" --prefix rss/migration \
             -j "$j" --part-jobs 16 --part-size 5M "$tmp/npy-whole.out")") |"

@@ -31,11 +31,6 @@ void TransferSlot::set_limit(unsigned limit) {
   slots().freed.notify_all();
 }
 
-unsigned TransferSlot::limit() {
-  std::lock_guard<std::mutex> lock(slots().mutex);
-  return slots().limit;
-}
-
 TransferSlot::TransferSlot() {
   Slots& s = slots();
   std::unique_lock<std::mutex> lock(s.mutex);

@@ -13,7 +13,6 @@ class TransferSlot {
   // The number of slots; call before the first transfer starts. Also makes freed buffers of
   // 128 KiB or more go back to the system at once (mallopt), so that memory follows the slots.
   static void set_limit(unsigned limit);
-  static unsigned limit();
 
   TransferSlot();  // waits for a free slot
   ~TransferSlot();
