@@ -11,7 +11,8 @@
 #               rclone copy with 64 MiB chunks; then mm-upload alone on the same files (with its
 #               defaults, and with --unsigned-payload: no per-part SHA-256), ours end to end (… | mm-npy | mm-upload,
 #               whole groups and groups sent while they are written) and milvus-migration dump into MinIO;
-#               the dump also against the sum of both floors (it writes the groups to disk and sends them)
+#               the dump also against the sum of both floors (it writes the groups to disk and sends them),
+#               and against the cores: the CPU seconds of the clients and of MinIO in the same runs
 #
 # A ratio is computed per run (floor time / tool time: the share of the physical limit reached;
 # theirs / ours) and its median (min–max) printed.
@@ -143,6 +144,15 @@ row() { # NAME LABEL BYTES FLOOR [REFERENCE...]: one table row; a column per ref
     done
     echo
 }
+# cpu_row NAME LABEL: one row of the table against the cores (per run, then median (min–max))
+cpu_row() {
+    local name=$1
+    paste -d' ' "$tmp/$name.cpu" "$tmp/$name.minio" | awk -v c="$(nproc)" '{printf "%.3f\n", ($1 + $2) / c}' >"$tmp/$name.floor"
+    paste -d' ' "$tmp/$name.floor" "$tmp/$name.s" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$name.busy"
+    paste -d' ' "$tmp/limit.s" "$tmp/$name.floor" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$name.most"
+    printf '| %s | %s | %s | %s | %s | %s | **%s** |\n' "$2" "$(fmt "$tmp/$name.s")" "$(med "$tmp/$name.cpu")" \
+        "$(med "$tmp/$name.minio")" "$(fmt "$tmp/$name.busy")" "$(fmt "$tmp/$name.floor")" "$(fmt "$tmp/$name.most")"
+}
 echo
 echo "## Local disk: against the durable-copy floor (cat + sync)"
 echo
@@ -180,6 +190,22 @@ paste -d' ' "$tmp/catsync.s" "$tmp/limit.s" | awk '{printf "%.3f\n", $1 + $2}' >
 row dump_floor "floor: cat + sync, then the raw-PUT limit" "$npybytes" dump_floor
 row ours_minio "ours end to end, whole groups" "$npybytes" dump_floor
 row ours_minio_streamed "ours end to end, streamed (mm-run's way)" "$npybytes" dump_floor
+echo
+echo "## The dump into MinIO against the cores"
+echo
+echo "CPU seconds of the clients and of MinIO in the same runs. Cores busy: both over ($(nproc) cores × wall time). CPU floor:"
+echo "both over $(nproc) cores, the least wall time that work needs here however well it overlaps. The last column is the"
+echo "largest share of the raw-PUT limit that work could reach on these cores: limit s / CPU floor s, run by run."
+echo
+echo "| command | s | clients' CPU s | MinIO's CPU s | cores busy | CPU floor s | limit s / CPU floor s |"
+echo "|---|---|---|---|---|---|---|"
+cpu_row raw_files "curl PUT whole .npy files"
+cpu_row raw_64m "curl PUT 64 MiB objects"
+cpu_row rclone64 "rclone copy"
+cpu_row mm_upload "mm-upload -j 4"
+cpu_row mm_upload_unsigned "mm-upload -j 4 --unsigned-payload"
+cpu_row ours_minio "ours end to end, whole groups"
+cpu_row ours_minio_streamed "ours end to end, streamed (mm-run's way)"
 echo
 echo "times: median (min–max) of $runs runs; CPU: user+sys of the command's processes (for curl: the clients, not MinIO);"
 echo "ratios per run, then median (min–max). The last column is the largest speed-up over milvus-migration that a tool at"

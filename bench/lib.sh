@@ -22,21 +22,32 @@ machine() {
 
 # timed NAME CMD...: runs CMD (a command or a shell function), appends its wall seconds to
 # $tmp/NAME.s and the CPU seconds (user+sys) of the processes it waited for to $tmp/NAME.cpu.
-# CPU comes from the times builtin (getrusage of reaped children), read in this shell.
+# CPU comes from the times builtin (getrusage of reaped children), read in this shell. With the
+# bench's MinIO running, its CPU seconds meanwhile go to $tmp/NAME.minio.
 timed() {
-    local name=$1 t0 t1
+    local name=$1 t0 t1 m0 m1
     shift
     times >"$tmp/c0"
+    m0=$(minio_cpu)
     t0=$(now)
     "$@"
     t1=$(now)
+    m1=$(minio_cpu)
     times >"$tmp/c1"
     sub "$t1" "$t0" >>"$tmp/$name.s"
     echo >>"$tmp/$name.s"
     sub "$(child_cpu "$tmp/c1")" "$(child_cpu "$tmp/c0")" >>"$tmp/$name.cpu"
     echo >>"$tmp/$name.cpu"
+    [[ -z $m0 ]] || { sub "$m1" "$m0" && echo; } >>"$tmp/$name.minio"
 }
 child_cpu() { sed -n 2p "$1" | tr 'ms' '  ' | awk '{print $1 * 60 + $2 + $3 * 60 + $4}'; }
+# minio_cpu: user+sys seconds MinIO (of start_minio) has used so far; nothing when none runs.
+# Fields 14 and 15 of /proc/PID/stat, counted after the ") " that ends the command's name.
+minio_cpu() {
+    [[ -n ${minio_dir:-} && -f $minio_dir/minio.pid ]] || return 0
+    sed -e 's/^.*) //' "/proc/$(<"$minio_dir/minio.pid")/stat" 2>/dev/null |
+        awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f\n", ($12 + $13) / hz}'
+}
 last() { tail -n 1 "$tmp/$1.s"; }
 
 # fixture BYTES [DIM] [DELETE_FRAC]: a gen1x bench installation under $dir/fx, reused when present.
