@@ -13,6 +13,8 @@
 # milvus-migration (built outside the project) comes from MM_MIGRATION; without it its rows say
 # "not measured" and ours are measured alone. MM_BASELINE_BIN (another build's directory, e.g. of
 # the previous commit) adds its `mm-run run` to the rotation, and its wall / this build's wall.
+# BENCH_NO_PROBE=1 adds this build's `mm-run run` without the import probe (milvusmm.probe: false):
+# the probe's cost, in the same runs.
 # Environment: BENCH_DIR (fixtures, default bench/out), BENCH_WHOLE_SIZES (GiB of .rv+.uid, default
 # "0.5 1 2 4"), BENCH_DIMS (default "128 768"), BENCH_RUNS (default 3), BENCH_JOBS (default nproc),
 # MM_BIN (default build/), MM_BASELINE_BIN, MM_MIGRATION, MM_TOOLS_DIR.
@@ -40,11 +42,12 @@ start_minio_and_milvus
 # migration_yaml FX WORK: the one migration.yaml both tools read, in WORK (mode 600: it holds the keys)
 migration_yaml() { (umask 077 && bench_migration_yaml "$1" 2 minio whole "$addr" >"$2/migration.yaml"); }
 fresh() { drop_all; purge whole; rm -rf "$tmp/run"; mkdir -p "$tmp/run"; sync; }
-# mm_run BIN NAME FX: BIN's mm-run run in $tmp/run; its first import and server time go to
-# $tmp/NAME-first.s and $tmp/NAME-server.s
+# mm_run BIN NAME FX [PROBE]: BIN's mm-run run in $tmp/run (milvusmm.probe: PROBE, default true);
+# its first import and server time go to $tmp/NAME-first.s and $tmp/NAME-server.s
 mm_run() {
     local t0
     migration_yaml "$3" "$tmp/run"
+    printf 'milvusmm:\n  probe: %s\n' "${4:-true}" >>"$tmp/run/migration.yaml"
     t0=$(now)
     (cd "$tmp/run" && MM_BIN=$1 "$src/scripts/mm-run" -q run >"$tmp/run/out.log" 2>&1) ||
         { echo "whole: $2's mm-run run failed: $(tail -n 3 "$tmp/run/out.log")" >&2; exit 1; }
@@ -53,6 +56,7 @@ mm_run() {
 }
 ours() { mm_run "$bin" ours "$1"; }
 baseline() { mm_run "$base" baseline "$1"; }
+noprobe() { mm_run "$bin" noprobe "$1" false; }
 # theirs FX: milvus-migration dump, then load, in $tmp/run. It exits 0 on failure: its log must
 # say it succeeded.
 theirs() {
@@ -70,6 +74,7 @@ check() {
 
 contenders="ours"
 [[ -z $base ]] || contenders+=" baseline"
+[[ ${BENCH_NO_PROBE:-0} != 1 ]] || contenders+=" noprobe"
 ((have_mmig)) && contenders+=" theirs"
 echo "$(machine); -j $jobs; $runs runs, alternating"
 echo "milvus-migration: $( ((have_mmig)) && echo "$mmig" || echo "not measured (MM_MIGRATION not given or not executable)")"
@@ -78,7 +83,8 @@ echo
 echo "| data | tool | wall s | first import after s | server import time s | wall / server-only | share of the wall outside the server's import | its wall / this build's |"
 echo "|---|---|---|---|---|---|---|---|"
 echo "# GiB dim first_import_s min max share min max (this build; medians, then the range)" >"$dir/whole.dat"
-declare -A label=([ours]="mm-run run" [baseline]="mm-run run, baseline build" [theirs]="milvus-migration dump + load")
+declare -A label=([ours]="mm-run run" [baseline]="mm-run run, baseline build" [noprobe]="mm-run run, no probe (milvusmm.probe: false)"
+    [theirs]="milvus-migration dump + load")
 for size in $sizes; do
     for dim in $dims; do
         fx=$(fixture "$(awk -v s="$size" 'BEGIN {printf "%d", s * 1073741824}')" "$dim")
@@ -103,7 +109,7 @@ for size in $sizes; do
             echo "whole: $size GiB, $dim-d, run $i: $want rows in Milvus after each tool; load average $(load)" >&2
         done
         data="$(gib "$(payload "$fx")"), $dim-d, $want rows"
-        for name in ours baseline theirs; do
+        for name in ours baseline noprobe theirs; do
             if [[ " $contenders " != *" $name "* ]]; then
                 [[ $name != theirs ]] || echo "| $data | ${label[$name]} | not measured | – | – | – | – | – |"
                 continue
