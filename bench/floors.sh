@@ -208,8 +208,8 @@ cpu_row ours_minio "ours end to end, whole groups"
 cpu_row ours_minio_streamed "ours end to end, streamed (mm-run's way)"
 echo
 echo "times: median (min–max) of $runs runs; CPU: user+sys of the command's processes (for curl: the clients, not MinIO);"
-echo "ratios per run, then median (min–max). The last column is the largest speed-up over milvus-migration that a tool at"
-echo "that row's time would have. Load average at the end: $(load)"
+echo "ratios per run, then median (min–max). A milvus-migration column is the largest speed-up over milvus-migration that a"
+echo "tool at that row's time would have. Load average at the end: $(load)"
 if [[ -n $baseline ]]; then
     echo
     echo "## mm-upload against the baseline build ($baseline)"
