@@ -17,7 +17,7 @@ build:
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Tests run at once: each starts its own servers on free ports in its own scratch directory, and
-# the Milvus tests mostly wait on the server (on 2 cores: 9.6 minutes at 4, 18 at 2, 36 at 1).
+# the Milvus tests mostly wait on the server (wall times: README, "Tests").
 TEST_JOBS ?= 4
 
 # Installs every dependency, builds, and runs every test (unit and integration, against real files and servers).

@@ -147,11 +147,11 @@ row() { # NAME LABEL BYTES FLOOR [REFERENCE...]: one table row; a column per ref
 # cpu_row NAME LABEL: one row of the table against the cores (per run, then median (min–max))
 cpu_row() {
     local name=$1
-    paste -d' ' "$tmp/$name.cpu" "$tmp/$name.minio" | awk -v c="$(nproc)" '{printf "%.3f\n", ($1 + $2) / c}' >"$tmp/$name.floor"
-    paste -d' ' "$tmp/$name.floor" "$tmp/$name.s" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$name.busy"
-    paste -d' ' "$tmp/limit.s" "$tmp/$name.floor" | awk '{printf "%.3f\n", $1 / $2}' >"$tmp/$name.most"
+    paste -d' ' "$tmp/$name.cpu" "$tmp/$name.minio" | awk -v c="$(nproc)" '{printf "%.3f\n", ($1 + $2) / c}' >"$tmp/$name-cpufloor.s"
+    ratio "$name-cpufloor" "$name" "$name.busy"
+    ratio limit "$name-cpufloor" "$name.most"
     printf '| %s | %s | %s | %s | %s | %s | **%s** |\n' "$2" "$(fmt "$tmp/$name.s")" "$(med "$tmp/$name.cpu")" \
-        "$(med "$tmp/$name.minio")" "$(fmt "$tmp/$name.busy")" "$(fmt "$tmp/$name.floor")" "$(fmt "$tmp/$name.most")"
+        "$(med "$tmp/$name.minio")" "$(fmt "$tmp/$name.busy")" "$(fmt "$tmp/$name-cpufloor.s")" "$(fmt "$tmp/$name.most")"
 }
 echo
 echo "## Local disk: against the durable-copy floor (cat + sync)"
